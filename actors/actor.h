@@ -1,0 +1,130 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Actor: an object with a mailbox whose messages are processed one at a time,
+// run to completion, on an executor (the Asio thread pool).
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "actors/mailbox.h"
+
+namespace sluice::actors {
+
+namespace internal {
+// The actor whose turn is running on this thread, or null. Used to refuse
+// running one actor inline inside another's turn (unbounded nesting) and by
+// SLUICE_DCHECK_IN_ACTOR-style checks.
+inline thread_local const void* current_actor = nullptr;
+}  // namespace internal
+
+/// True when the calling thread is inside some actor's turn.
+inline bool InAnyActor() { return internal::current_actor != nullptr; }
+
+/// Base class of every actor. Msg is the type of its mailbox messages
+/// (usually a std::variant of event structs).
+///
+/// Ownership: actors are always held by std::shared_ptr (made with
+/// std::make_shared); a scheduled turn holds a strong reference, so an actor
+/// lives at least until its last turn ends.
+///
+/// Threads: Send()/SendInline() are thread-safe. Receive() is actor-only: it
+/// runs on one thread at a time, with every effect of earlier turns visible
+/// (the mailbox counter's acq_rel operations order consecutive turns).
+template <typename Msg>
+class Actor : public std::enable_shared_from_this<Actor<Msg>> {
+ public:
+  using Executor = boost::asio::thread_pool::executor_type;
+
+  /// `max_messages_per_turn` bounds how long one actor holds a pool thread
+  /// before yielding it to others (fairness); at least 1.
+  Actor(Executor executor, uint32_t max_messages_per_turn)
+      : executor_(std::move(executor)),
+        max_messages_per_turn_(max_messages_per_turn == 0 ? 1 : max_messages_per_turn) {}
+  virtual ~Actor() = default;
+  Actor(const Actor&) = delete;
+  Actor& operator=(const Actor&) = delete;
+
+  /// Thread-safe. Queues `message`; if the actor was idle, posts a turn to the
+  /// executor. Returns kClosed (and drops the message) after CloseMailbox().
+  PushResult Send(Msg message) {
+    const PushResult result = mailbox_.Push(std::move(message));
+    if (result == PushResult::kOkWokeOwner) Schedule();
+    return result;
+  }
+
+  using ProducerToken = typename Mailbox<Msg>::ProducerToken;
+
+  /// Thread-safe. A token that keeps one sender's messages in FIFO order even
+  /// when that sender runs on different threads over time (another actor).
+  ProducerToken NewProducerToken() { return mailbox_.MakeProducerToken(); }
+
+  /// Like Send(), FIFO with every other message sent with `token`.
+  PushResult Send(ProducerToken& token, Msg message) {
+    const PushResult result = mailbox_.Push(token, std::move(message));
+    if (result == PushResult::kOkWokeOwner) Schedule();
+    return result;
+  }
+
+  /// Thread-safe. Like Send(), but when the actor was idle and the calling
+  /// thread is not inside another actor's turn, runs the turn right here
+  /// instead of posting it, saving a cross-thread hop. The caller must not
+  /// hold locks the actor could take, and must accept that the turn runs
+  /// before this returns (it never blocks: actors do not block).
+  PushResult SendInline(Msg message) {
+    const PushResult result = mailbox_.Push(std::move(message));
+    if (result != PushResult::kOkWokeOwner) return result;
+    if (InAnyActor()) {
+      Schedule();
+    } else {
+      auto self = this->shared_from_this();  // The turn may drop the last other reference.
+      self->RunTurn();
+    }
+    return result;
+  }
+
+  /// Thread-safe. Approximate mailbox depth, for metrics.
+  int64_t ApproxMailboxDepth() const { return mailbox_.ApproxDepth(); }
+
+  const Executor& executor() const { return executor_; }
+
+ protected:
+  /// Actor-only. Handles one message. Must not block and must not throw.
+  virtual void Receive(Msg& message) = 0;
+
+  /// Thread-safe. Refuses every later Send(); queued messages are still
+  /// delivered to Receive().
+  void CloseMailbox() { mailbox_.Close(); }
+
+  /// True when called from this actor's own turn (for debug checks).
+  bool InThisActor() const { return internal::current_actor == this; }
+
+ private:
+  void Schedule() {
+    boost::asio::post(executor_, [self = this->shared_from_this()] { self->RunTurn(); });
+  }
+
+  void RunTurn() {
+    const void* outer = internal::current_actor;
+    internal::current_actor = this;
+    int64_t consumed = 0;
+    Msg message;
+    while (consumed < max_messages_per_turn_ && mailbox_.TryPop(message)) {
+      ++consumed;
+      Receive(message);
+    }
+    internal::current_actor = outer;
+    if (mailbox_.EndTurn(consumed)) Schedule();
+  }
+
+  Executor executor_;
+  const int64_t max_messages_per_turn_;
+  Mailbox<Msg> mailbox_;
+};
+
+}  // namespace sluice::actors

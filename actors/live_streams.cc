@@ -1,0 +1,50 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "actors/live_streams.h"
+
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "actors/stream_actor.h"
+
+namespace sluice::actors {
+
+void LiveStreams::Add(const std::shared_ptr<StreamActor>& stream) {
+  absl::MutexLock lock(&mu_);
+  streams_.emplace(stream.get(), stream);
+}
+
+void LiveStreams::Remove(const StreamActor* stream) {
+  absl::MutexLock lock(&mu_);
+  streams_.erase(stream);
+}
+
+size_t LiveStreams::size() const {
+  absl::MutexLock lock(&mu_);
+  return streams_.size();
+}
+
+bool LiveStreams::WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) const {
+  const auto remaining = deadline - std::chrono::steady_clock::now();
+  const absl::Time until = absl::Now() + absl::FromChrono(remaining);
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithDeadline(absl::Condition(this, &LiveStreams::EmptyLocked), until);
+  return streams_.empty();
+}
+
+size_t LiveStreams::AbortAll(const absl::Status& status) {
+  std::vector<std::shared_ptr<StreamActor>> live;
+  {
+    absl::MutexLock lock(&mu_);
+    live.reserve(streams_.size());
+    for (auto& [key, weak] : streams_) {
+      if (auto stream = weak.lock()) live.push_back(std::move(stream));
+    }
+  }
+  // Outside the lock: Send() may run nothing inline, but keep the lock short.
+  for (auto& stream : live) stream->Send(AbortStream{status});
+  return live.size();
+}
+
+}  // namespace sluice::actors

@@ -1,0 +1,45 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// LiveStreams: the set of streams not yet done, for drain and shutdown.
+
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <unordered_map>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+
+namespace sluice::actors {
+
+class StreamActor;
+
+/// Tracks every live stream actor by a weak reference.
+///
+/// Ownership: owned by the engine. Threads: every method is thread-safe. The
+/// lock is taken once when a stream starts and once when it ends, never per
+/// message.
+class LiveStreams {
+ public:
+  void Add(const std::shared_ptr<StreamActor>& stream) ABSL_LOCKS_EXCLUDED(mu_);
+  void Remove(const StreamActor* stream) ABSL_LOCKS_EXCLUDED(mu_);
+  size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  /// Waits until no stream is live or `deadline` passes; true when empty.
+  bool WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  /// Asks every live stream to end now with `status`; returns how many.
+  size_t AbortAll(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  bool EmptyLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return streams_.empty(); }
+
+  mutable absl::Mutex mu_;
+  std::unordered_map<const StreamActor*, std::weak_ptr<StreamActor>> streams_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sluice::actors

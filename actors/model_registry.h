@@ -1,0 +1,51 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// ModelRegistry: the models an engine serves, by name and version.
+
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "sluice/model.h"
+
+namespace sluice::actors {
+
+/// One registered model version.
+struct ModelEntry {
+  std::string name;
+  std::string version;
+  std::shared_ptr<Model> model;
+  uint32_t max_credits_per_stream = 0;  // 0: the engine's default.
+};
+
+/// The set of servable models.
+///
+/// Ownership: built by the engine, then frozen and shared (as
+/// shared_ptr<const ModelRegistry>) by every stream actor.
+/// Threads: Add() before sharing, from one thread; the const methods are
+/// thread-safe once frozen.
+class ModelRegistry {
+ public:
+  /// ALREADY_EXISTS for a duplicate name and version, INVALID_ARGUMENT for an
+  /// empty name or a null model.
+  absl::Status Add(ModelSpec spec);
+
+  /// The entry for `name` and `version`, or, for an empty version, the
+  /// highest registered version. Null when there is none.
+  const ModelEntry* Find(std::string_view name, std::string_view version) const;
+
+  /// Every registered name, sorted (for error messages and listings).
+  std::vector<std::string> Names() const;
+
+ private:
+  // Per name, versions sorted ascending (numeric when both are numbers).
+  std::map<std::string, std::vector<ModelEntry>, std::less<>> models_;
+};
+
+}  // namespace sluice::actors

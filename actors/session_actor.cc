@@ -1,0 +1,239 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "actors/session_actor.h"
+
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "actors/stream_actor.h"
+
+namespace sluice::actors {
+namespace {
+
+// Model calls one session makes per turn before yielding the pool thread, so
+// a model that emits in many small steps cannot starve other sessions.
+constexpr int kMaxCallsPerTurn = 16;
+
+}  // namespace
+
+// The sink handed to one model call: collects what the call emits, up to the
+// room the session has.
+class SessionActor::CallSink final : public ResponseSink {
+ public:
+  explicit CallSink(uint32_t room) : room_(room) {}
+
+  uint32_t room() const override { return room_ - static_cast<uint32_t>(responses_.size()); }
+
+  bool Emit(v1::InferResponse response) override {
+    if (room() == 0) return false;
+    response.clear_error();
+    responses_.push_back(std::move(response));
+    return true;
+  }
+
+  bool EmitError(const absl::Status& status) override {
+    if (room() == 0) return false;
+    v1::InferResponse response;
+    auto* error = response.mutable_error();
+    error->set_code(static_cast<int32_t>(status.code()));
+    error->set_message(std::string(status.message()));
+    responses_.push_back(std::move(response));
+    return true;
+  }
+
+  std::vector<v1::InferResponse>& responses() { return responses_; }
+
+ private:
+  const uint32_t room_;
+  std::vector<v1::InferResponse> responses_;
+};
+
+SessionActor::SessionActor(Executor model_executor, uint32_t max_messages_per_turn,
+                           const ModelEntry& model, std::shared_ptr<SessionContext> context,
+                           std::shared_ptr<StreamActor> stream, uint32_t window,
+                           metrics::EngineCounters* counters)
+    : Actor(model_executor, max_messages_per_turn),
+      model_(model),
+      context_(std::move(context)),
+      counters_(counters),
+      timer_(model_executor),
+      stream_(std::move(stream)),
+      room_(window) {
+  to_stream_.emplace(stream_->NewProducerToken());
+  counters_->Add(counters_->session_actors_alive, 1);
+}
+
+SessionActor::~SessionActor() {
+  // Normally released by a CloseSession/CancelSession turn; this covers an
+  // engine torn down with sessions still queued.
+  to_stream_.reset();
+  counters_->Add(counters_->session_actors_alive, -1);
+}
+
+void SessionActor::Receive(SessionMessage& message) {
+  if (released_) return;
+  if (std::holds_alternative<OpenSession>(message)) {
+    Open();
+  } else if (auto* request = std::get_if<SessionRequest>(&message)) {
+    backlog_.push_back(Work{false, std::move(request->request), request->timestamp,
+                            std::move(request->rejection)});
+    Pump();
+  } else if (auto* grant = std::get_if<WindowGrant>(&message)) {
+    room_ += grant->responses;
+    Pump();
+  } else if (std::holds_alternative<HalfClose>(message)) {
+    backlog_.push_back(Work{true, {}, 0, {}});
+    Pump();
+  } else if (auto* fired = std::get_if<TimerFired>(&message)) {
+    if (fired->generation == timer_generation_) {
+      timer_pending_ = false;
+      Pump();
+    }
+  } else if (std::holds_alternative<ContinuePump>(message)) {
+    Pump();
+  } else if (std::holds_alternative<CancelSession>(message)) {
+    Release(/*cancelled=*/true);
+  } else if (std::holds_alternative<CloseSession>(message)) {
+    Release(/*cancelled=*/false);
+  }
+}
+
+void SessionActor::Open() {
+  absl::StatusOr<std::unique_ptr<ModelSession>> session;
+  try {
+    session = model_.model->NewSession(context_);
+  } catch (const std::exception& e) {
+    session = absl::InternalError(
+        absl::StrCat("model '", model_.name, "' failed to open a session: ", e.what()));
+  } catch (...) {
+    session =
+        absl::InternalError(absl::StrCat("model '", model_.name, "' failed to open a session"));
+  }
+  if (session.ok() && *session == nullptr) {
+    session = absl::InternalError(absl::StrCat("model '", model_.name, "' returned no session"));
+  }
+  if (!session.ok()) {
+    failed_ = true;
+    SessionOutput output;
+    output.fatal = session.status();
+    stream_->Send(*to_stream_, std::move(output));
+    return;
+  }
+  session_ = std::move(*session);
+  Pump();
+}
+
+void SessionActor::Pump() {
+  int calls = 0;
+  while (session_ != nullptr && !failed_ && !context_->cancelled()) {
+    if (!current_) {
+      if (backlog_.empty()) return;
+      current_.emplace(std::move(backlog_.front()));
+      backlog_.pop_front();
+      current_started_ = false;
+      resume_wanted_ = false;
+    }
+    if (room_ == 0 || timer_pending_) return;  // Resumed by WindowGrant / TimerFired.
+    if (current_started_ && !resume_wanted_) return;
+    if (calls == kMaxCallsPerTurn) {
+      Send(ContinuePump{});  // Yield the thread; our own pending turn continues.
+      return;
+    }
+    ++calls;
+    CallSink sink(room_);
+    const Step step = CallModel(sink);
+    current_started_ = true;
+    resume_wanted_ = false;
+    Deliver(sink, step);
+  }
+}
+
+Step SessionActor::CallModel(CallSink& sink) {
+  try {
+    if (!current_started_) {
+      if (current_->is_half_close) return session_->OnHalfClose(sink);
+      last_request_sequence_ = current_->request.sequence();
+      last_timestamp_ = current_->timestamp;
+      if (!current_->rejection.ok()) {
+        (void)sink.EmitError(current_->rejection);  // Calls start with room >= 1.
+        return Step::Done();
+      }
+      return session_->OnRequest(current_->request, sink);
+    }
+    return session_->OnResume(sink);
+  } catch (const std::exception& e) {
+    return Step::Fail(
+        absl::InternalError(absl::StrCat("model '", model_.name, "' failed: ", e.what())));
+  } catch (...) {
+    return Step::Fail(absl::InternalError(absl::StrCat("model '", model_.name, "' failed")));
+  }
+}
+
+void SessionActor::Deliver(CallSink& sink, const Step& step) {
+  SessionOutput output;
+  output.responses = std::move(sink.responses());
+  room_ -= static_cast<uint32_t>(output.responses.size());
+  for (v1::InferResponse& response : output.responses) {
+    response.set_stream_id(context_->stream_id());
+    response.set_model(model_.name);
+    response.set_model_version(model_.version);
+    response.set_request_sequence(last_request_sequence_);
+    response.set_timestamp(last_timestamp_);
+  }
+  switch (step.kind()) {
+    case Step::Kind::kDone:
+      if (!output.responses.empty()) output.responses.back().set_final(true);
+      output.request_done = !current_->is_half_close;
+      output.half_close_done = current_->is_half_close;
+      current_.reset();
+      break;
+    case Step::Kind::kResume:
+      resume_wanted_ = true;
+      break;
+    case Step::Kind::kResumeAfter:
+      resume_wanted_ = true;
+      ArmTimer(step.delay());
+      break;
+    case Step::Kind::kFail:
+      failed_ = true;
+      output.fatal = step.status();
+      break;
+  }
+  if (output.responses.empty() && !output.request_done && !output.half_close_done &&
+      output.fatal.ok()) {
+    return;
+  }
+  stream_->Send(*to_stream_, std::move(output));
+}
+
+void SessionActor::ArmTimer(std::chrono::nanoseconds delay) {
+  timer_pending_ = true;
+  const uint64_t generation = ++timer_generation_;
+  timer_.expires_after(delay);
+  timer_.async_wait([self = shared_from_this(), generation](const boost::system::error_code& ec) {
+    if (!ec) self->Send(TimerFired{generation});
+  });
+}
+
+void SessionActor::Release(bool cancelled) {
+  released_ = true;
+  timer_.cancel();
+  if (session_ != nullptr && cancelled) {
+    counters_->Add(counters_->sessions_cancelled, 1);
+    try {
+      session_->OnCancel();
+    } catch (...) {
+      // The stream is already ending; there is no one left to tell.
+    }
+  }
+  session_.reset();
+  backlog_.clear();
+  current_.reset();
+  to_stream_.reset();
+  stream_.reset();
+  CloseMailbox();
+}
+
+}  // namespace sluice::actors

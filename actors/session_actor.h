@@ -1,0 +1,89 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// SessionActor: runs one stream's model session on the model thread pool,
+// one call at a time, paced by the window credit its stream grants.
+
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "actors/actor.h"
+#include "actors/model_registry.h"
+#include "actors/stream_messages.h"
+#include "metrics/engine_counters.h"
+#include "sluice/model.h"
+
+namespace sluice::actors {
+
+class StreamActor;
+
+/// The model side of one stream.
+///
+/// It owns the ModelSession (created on OpenSession) and calls it for each
+/// request in order: a request starts only when the previous one is Done, and
+/// every call starts with outbound room >= 1. Room is the stream's window
+/// credit: it starts at the model's share of the window, shrinks by one per
+/// response emitted, and grows by WindowGrant as the stream's writes complete,
+/// so a model that generates faster than the client reads is paused (it is
+/// simply not called) instead of buffering.
+///
+/// Ownership: shared by its StreamActor (which created it) and by its own
+/// scheduled turns and timer. It holds a strong reference to the stream until
+/// CloseSession / CancelSession, which break the cycle.
+/// Threads: runs on the model pool. Send() is thread-safe; the rest actor-only.
+class SessionActor final : public Actor<SessionMessage> {
+ public:
+  /// `stream` receives SessionOutput; `window` is the initial room.
+  SessionActor(Executor model_executor, uint32_t max_messages_per_turn, const ModelEntry& model,
+               std::shared_ptr<SessionContext> context, std::shared_ptr<StreamActor> stream,
+               uint32_t window, metrics::EngineCounters* counters);
+  ~SessionActor() override;
+
+ protected:
+  void Receive(SessionMessage& message) override;
+
+ private:
+  struct Work {
+    bool is_half_close = false;
+    v1::InferRequest request;
+    int64_t timestamp = 0;
+    absl::Status rejection;
+  };
+  class CallSink;
+
+  void Open();
+  void Pump();
+  Step CallModel(CallSink& sink);
+  void Deliver(CallSink& sink, const Step& step);
+  void ArmTimer(std::chrono::nanoseconds delay);
+  void Release(bool cancelled);
+
+  const ModelEntry model_;  // A copy: the session may outlive its stream actor.
+  const std::shared_ptr<SessionContext> context_;
+  metrics::EngineCounters* const counters_;
+  boost::asio::steady_timer timer_;
+  std::unique_ptr<ModelSession> session_;
+  // Declared before the token so the token (which points into the stream's
+  // mailbox) is destroyed first.
+  std::shared_ptr<StreamActor> stream_;
+  std::optional<Actor<StreamMessage>::ProducerToken> to_stream_;
+
+  std::deque<Work> backlog_;
+  std::optional<Work> current_;
+  bool current_started_ = false;
+  bool resume_wanted_ = false;
+  bool timer_pending_ = false;
+  uint64_t timer_generation_ = 0;
+  uint32_t room_;
+  bool failed_ = false;
+  bool released_ = false;
+  uint64_t last_request_sequence_ = 0;
+  int64_t last_timestamp_ = 0;
+};
+
+}  // namespace sluice::actors

@@ -1,0 +1,280 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "actors/stream_actor.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "actors/live_streams.h"
+
+namespace sluice::actors {
+namespace {
+
+// The request parameter that carries an explicit timestamp.
+constexpr char kTimestampParameter[] = "timestamp";
+
+// Flush the batched message counts once this many are pending.
+constexpr int64_t kCounterFlushBatch = 64;
+
+std::string DescribeModel(const std::string& name, const std::string& version) {
+  return version.empty() ? absl::StrCat("'", name, "'")
+                         : absl::StrCat("'", name, "' version ", version);
+}
+
+}  // namespace
+
+StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
+                         std::chrono::system_clock::time_point deadline)
+    : Actor(environment.stream_executor, environment.settings.max_messages_per_turn),
+      environment_(environment),
+      settings_(environment.settings),
+      registry_(environment.registry),
+      counters_(environment.counters),
+      port_(std::move(port)),
+      deadline_(deadline),
+      credits_(settings_.credits_per_stream) {
+  counters_->Add(counters_->stream_actors_alive, 1);
+}
+
+StreamActor::~StreamActor() { counters_->Add(counters_->stream_actors_alive, -1); }
+
+void StreamActor::Start() {
+  started_ = true;
+  counters_->Add(counters_->streams_started, 1);
+  environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
+  MaybeStartRead();
+}
+
+void StreamActor::Receive(StreamMessage& message) {
+  if (auto* read = std::get_if<ReadDone>(&message)) {
+    OnRead(*read);
+  } else if (auto* output = std::get_if<SessionOutput>(&message)) {
+    OnSessionOutput(*output);
+  } else if (auto* write = std::get_if<WriteDone>(&message)) {
+    OnWriteDone(write->ok);
+  } else if (auto* cancel = std::get_if<PeerCancelled>(&message)) {
+    if (finished_) return;
+    Finish(cancel->deadline_expired
+               ? absl::DeadlineExceededError("the stream's deadline expired")
+               : absl::CancelledError("the stream was cancelled by the client"));
+  } else if (auto* abort = std::get_if<AbortStream>(&message)) {
+    if (!finished_) Finish(abort->status);
+  } else if (std::holds_alternative<ReactorDone>(message)) {
+    OnReactorDone();
+  }
+}
+
+void StreamActor::OnRead(ReadDone& read) {
+  read_in_flight_ = false;
+  if (finished_) return;
+  if (!read.ok) {
+    reads_closed_ = true;
+    if (session_ != nullptr) SendToSession(HalfClose{});
+    MaybeFinish();
+    return;
+  }
+  ++unflushed_received_;
+  v1::InferRequest& request = read.request;
+  if (session_ == nullptr) {
+    if (!SelectModel(request)) return;
+  } else if (!request.model().empty() &&
+             (request.model() != model_name_ ||
+              (!request.model_version().empty() && request.model_version() != model_version_))) {
+    Reject(request,
+           absl::InvalidArgumentError(absl::StrCat(
+               "this stream serves model ", DescribeModel(model_name_, model_version_),
+               " but the request names ", DescribeModel(request.model(), request.model_version()),
+               "; open a new stream for another model")));
+    return;
+  }
+  if (request.payload().size() > settings_.max_payload_bytes) {
+    Reject(request, absl::ResourceExhaustedError(absl::StrCat(
+                        "payload of ", request.payload().size(), " bytes exceeds the limit of ",
+                        settings_.max_payload_bytes, " bytes (max_payload_bytes)")));
+    return;
+  }
+  int64_t timestamp = next_auto_timestamp_;
+  const auto& parameters = request.parameters();
+  if (auto it = parameters.find(kTimestampParameter); it != parameters.end()) {
+    if (!absl::SimpleAtoi(it->second, &timestamp)) {
+      Reject(request,
+             absl::InvalidArgumentError(absl::StrCat(
+                 "parameter 'timestamp' must be a decimal integer, got '", it->second, "'")));
+      return;
+    }
+    if (last_timestamp_.has_value() && timestamp <= *last_timestamp_) {
+      Reject(request, absl::InvalidArgumentError(absl::StrCat(
+                          "timestamp ", timestamp, " is not greater than the previous ",
+                          *last_timestamp_, "; timestamps must increase")));
+      return;
+    }
+  }
+  last_timestamp_ = timestamp;
+  next_auto_timestamp_ = timestamp + 1;
+  Dispatch(std::move(request), timestamp, absl::OkStatus());
+}
+
+void StreamActor::Reject(v1::InferRequest& request, const absl::Status& status) {
+  Dispatch(std::move(request), last_timestamp_.value_or(0), status);
+}
+
+void StreamActor::Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection) {
+  // MaybeStartRead() reads only with a credit available, so this succeeds.
+  (void)credits_.TryAcquire();
+  credits_peak_ = std::max(credits_peak_, credits_.in_use());
+  SendToSession(SessionRequest{std::move(request), timestamp, std::move(rejection)});
+  MaybeStartRead();
+}
+
+bool StreamActor::SelectModel(const v1::InferRequest& request) {
+  if (request.model().empty()) {
+    Finish(absl::InvalidArgumentError(
+        "the first request on a stream must name a model (field 'model')"));
+    return false;
+  }
+  const ModelEntry* entry = registry_->Find(request.model(), request.model_version());
+  if (entry == nullptr) {
+    Finish(absl::NotFoundError(absl::StrCat(
+        "model ", DescribeModel(request.model(), request.model_version()),
+        " is not served here; available models: ", absl::StrJoin(registry_->Names(), ", "))));
+    return false;
+  }
+  model_name_ = entry->name;
+  model_version_ = entry->version;
+  if (entry->max_credits_per_stream != 0) {
+    credits_.set_limit(std::min(credits_.limit(), entry->max_credits_per_stream));
+  }
+  session_context_ =
+      std::make_shared<SessionContext>(request.stream_id(), entry->name, entry->version, deadline_);
+  session_ = std::make_shared<SessionActor>(
+      environment_.model_executor, settings_.max_messages_per_turn, *entry, session_context_,
+      std::static_pointer_cast<StreamActor>(shared_from_this()), settings_.outbound_window,
+      counters_);
+  to_session_.emplace(session_->NewProducerToken());
+  SendToSession(OpenSession{});
+  return true;
+}
+
+void StreamActor::OnSessionOutput(SessionOutput& output) {
+  if (finished_) return;
+  for (v1::InferResponse& response : output.responses) {
+    ++session_responses_received_;
+    outbound_.push_back(std::move(response));
+  }
+  outbound_peak_ = std::max(outbound_peak_, outbound_occupancy());
+  if (output.request_done) credits_.Release();
+  if (output.half_close_done) session_done_ = true;
+  if (!output.fatal.ok()) {
+    // Deliver what the model already produced, then close with its status.
+    fatal_ = output.fatal;
+    reads_closed_ = true;
+  }
+  MaybeWrite();
+  MaybeStartRead();
+  MaybeFinish();
+}
+
+void StreamActor::OnWriteDone(bool ok) {
+  write_in_flight_ = false;
+  if (finished_) return;
+  if (!ok) {
+    // The transport failed the write: the stream is broken (a PeerCancelled
+    // normally follows). Nothing more can reach the client.
+    Finish(absl::CancelledError("the stream broke while writing a response"));
+    return;
+  }
+  ++unflushed_sent_;
+  ++session_responses_written_;
+  MaybeGrant();
+  if (unflushed_sent_ >= kCounterFlushBatch || unflushed_received_ >= kCounterFlushBatch) {
+    FlushCounters();
+  }
+  MaybeWrite();
+  MaybeStartRead();
+  MaybeFinish();
+}
+
+void StreamActor::MaybeStartRead() {
+  if (read_in_flight_ || reads_closed_ || finished_ || !credits_.available()) return;
+  read_in_flight_ = true;
+  port_->StartRead();
+}
+
+void StreamActor::MaybeWrite() {
+  if (write_in_flight_ || outbound_.empty() || finished_) return;
+  v1::InferResponse next = std::move(outbound_.front());
+  outbound_.pop_front();
+  next.set_sequence(next_response_sequence_++);
+  if (next.has_error()) ++unflushed_errors_;
+  write_in_flight_ = true;
+  port_->StartWrite(std::move(next));
+}
+
+// Returns window credit to the session in batches (half a window), or at
+// once when the session is provably out of room: it has emitted everything it
+// was granted (received - granted == window) and so is waiting for a grant.
+void StreamActor::MaybeGrant() {
+  const uint64_t ungranted = session_responses_written_ - session_responses_granted_;
+  if (ungranted == 0 || session_ == nullptr) return;
+  const bool session_starved =
+      session_responses_received_ - session_responses_granted_ >= settings_.outbound_window;
+  if (!session_starved && ungranted < (settings_.outbound_window + 1) / 2) return;
+  session_responses_granted_ += ungranted;
+  SendToSession(WindowGrant{static_cast<uint32_t>(ungranted)});
+}
+
+void StreamActor::MaybeFinish() {
+  if (finished_ || write_in_flight_ || !outbound_.empty()) return;
+  if (!fatal_.ok()) {
+    Finish(fatal_);
+    return;
+  }
+  if (!reads_closed_ || read_in_flight_ || credits_.in_use() > 0) return;
+  if (session_ != nullptr && !session_done_) return;
+  Finish(absl::OkStatus());
+}
+
+void StreamActor::Finish(const absl::Status& status) {
+  finished_ = true;
+  port_->Finish(status);
+  outbound_.clear();
+  if (session_ != nullptr) {
+    if (status.ok()) {
+      SendToSession(CloseSession{});
+    } else {
+      session_context_->MarkCancelled();  // Reaches a model call in progress at once.
+      SendToSession(CancelSession{});
+    }
+  }
+  FlushCounters();
+}
+
+void StreamActor::OnReactorDone() {
+  if (reactor_done_) return;
+  reactor_done_ = true;
+  finished_ = true;  // The port is detached; nothing can be sent any more.
+  to_session_.reset();
+  session_.reset();
+  FlushCounters();
+  counters_->Add(counters_->streams_finished, 1);
+  if (started_) environment_.live_streams->Remove(this);
+  CloseMailbox();
+}
+
+void StreamActor::SendToSession(SessionMessage message) {
+  if (to_session_) session_->Send(*to_session_, std::move(message));
+}
+
+void StreamActor::FlushCounters() {
+  if (unflushed_received_ != 0) counters_->Add(counters_->messages_received, unflushed_received_);
+  if (unflushed_sent_ != 0) counters_->Add(counters_->messages_sent, unflushed_sent_);
+  if (unflushed_errors_ != 0) counters_->Add(counters_->error_responses, unflushed_errors_);
+  unflushed_received_ = unflushed_sent_ = unflushed_errors_ = 0;
+  metrics::EngineCounters::RaiseTo(counters_->outbound_window_peak, outbound_peak_);
+  metrics::EngineCounters::RaiseTo(counters_->credits_in_use_peak, credits_peak_);
+}
+
+}  // namespace sluice::actors

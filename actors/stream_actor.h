@@ -1,0 +1,120 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// StreamActor: one gRPC stream as an actor. It owns the stream's session
+// semantics (model selection, timestamps), its credits toward the model, and
+// its bounded outbound window toward the client.
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "actors/actor.h"
+#include "actors/credit_gate.h"
+#include "actors/session_actor.h"
+#include "actors/stream_environment.h"
+#include "actors/stream_messages.h"
+#include "actors/stream_port.h"
+
+namespace sluice::actors {
+
+/// The actor behind one stream (any of the four RPC kinds; the transport's
+/// port decides how reads and writes map onto the RPC).
+///
+/// Flow control: a read is outstanding only while the stream has a credit
+/// (requests in flight toward the model < credits), so a client that sends
+/// faster than the model works is held back by HTTP/2 flow control, not by
+/// memory. Responses wait in the outbound window, which never holds more than
+/// `outbound_window`: the session may emit only as many as it holds window
+/// credit for, and gets credit back (WindowGrant) as writes complete. Requests
+/// the engine rejects (bad input) still pass through the session, which
+/// answers them in order, so responses always leave in request order.
+///
+/// Lifetime: created by the transport, which holds it until its reactor's
+/// OnDone. Finish() is called exactly once, after which the port is not
+/// touched. The session actor holds it until told to close.
+/// Threads: Send()/SendInline() thread-safe (reactions, session, engine);
+/// everything else actor-only, on the stream pool or inline in a reaction.
+class StreamActor final : public Actor<StreamMessage> {
+ public:
+  StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
+              std::chrono::system_clock::time_point deadline);
+  ~StreamActor() override;
+
+  /// Actor-only, called once by the transport right after construction:
+  /// registers the stream as live and issues the first read.
+  void Start();
+
+  /// Occupancy of the outbound window (queued + being written). Actor-only.
+  uint32_t outbound_occupancy() const {
+    return static_cast<uint32_t>(outbound_.size()) + (write_in_flight_ ? 1 : 0);
+  }
+
+ protected:
+  void Receive(StreamMessage& message) override;
+
+ private:
+  void OnRead(ReadDone& read);
+  bool SelectModel(const v1::InferRequest& request);
+  void OnSessionOutput(SessionOutput& output);
+  void OnWriteDone(bool ok);
+  void Reject(v1::InferRequest& request, const absl::Status& status);
+  void Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection);
+  void MaybeStartRead();
+  void MaybeWrite();
+  void MaybeGrant();
+  void MaybeFinish();
+  void Finish(const absl::Status& status);
+  void OnReactorDone();
+  void SendToSession(SessionMessage message);
+  void FlushCounters();
+
+  const StreamEnvironment& environment_;
+  const StreamSettings settings_;
+  const std::shared_ptr<const ModelRegistry> registry_;
+  metrics::EngineCounters* const counters_;
+  const std::shared_ptr<StreamPort> port_;
+  const std::chrono::system_clock::time_point deadline_;
+
+  // The session, once the first request selected a model. The token is
+  // declared after the session so it is destroyed first.
+  std::shared_ptr<SessionContext> session_context_;
+  std::shared_ptr<SessionActor> session_;
+  std::optional<Actor<SessionMessage>::ProducerToken> to_session_;
+  std::string model_name_;
+  std::string model_version_;
+
+  CreditGate credits_;
+  std::deque<v1::InferResponse> outbound_;
+  bool write_in_flight_ = false;
+  uint64_t session_responses_received_ = 0;
+  uint64_t session_responses_written_ = 0;
+  uint64_t session_responses_granted_ = 0;
+
+  bool started_ = false;
+  bool read_in_flight_ = false;
+  bool reads_closed_ = false;
+  bool session_done_ = false;
+  bool finished_ = false;
+  bool reactor_done_ = false;
+  absl::Status fatal_;
+
+  uint64_t next_response_sequence_ = 1;
+  int64_t next_auto_timestamp_ = 0;
+  std::optional<int64_t> last_timestamp_;
+
+  // Counts batched locally and flushed to the shared counters now and then,
+  // so no shared cache line is written per message.
+  int64_t unflushed_received_ = 0;
+  int64_t unflushed_sent_ = 0;
+  int64_t unflushed_errors_ = 0;
+  uint32_t outbound_peak_ = 0;
+  uint32_t credits_peak_ = 0;
+};
+
+}  // namespace sluice::actors
