@@ -1,0 +1,107 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The embedding API: build an Engine from options, register models, start it,
+// and shut it down with a drain deadline.
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sluice/model.h"
+
+namespace sluice {
+
+/// Everything an embedder sets when building an engine.
+struct EngineOptions {
+  /// gRPC listen address, HOST:PORT. Port 0 picks a free port (see Engine::port()).
+  std::string listen_address = "127.0.0.1:50051";
+  /// Threads of the pool that runs stream actors; 0 = one per core.
+  uint32_t stream_threads = 0;
+  /// Threads of the pool that runs model sessions; 0 = one per core.
+  uint32_t model_threads = 0;
+  /// Messages an actor handles before yielding its thread (fairness).
+  uint32_t max_messages_per_turn = 64;
+  /// Requests one stream may have in flight toward its model.
+  uint32_t credits_per_stream = 8;
+  /// Responses one stream may hold waiting for the client (including the one
+  /// being written). A model that fills it is paused until writes complete.
+  uint32_t outbound_window = 16;
+  /// Largest request payload accepted; a larger one gets a RESOURCE_EXHAUSTED
+  /// error response and the stream stays open.
+  uint64_t max_payload_bytes = 4u << 20;
+  /// Largest gRPC message the transport accepts or sends; a larger one ends
+  /// the stream with RESOURCE_EXHAUSTED (gRPC's own check). Must be at least
+  /// max_payload_bytes; 0 = max_payload_bytes + 64 KiB for the envelope.
+  uint64_t max_message_bytes = 0;
+  /// Run a stream actor's turn on the gRPC callback thread that woke it,
+  /// instead of posting it to the stream pool (saves a thread hop; the actor
+  /// never blocks and never runs model code). See docs/benchmarks.md.
+  bool run_stream_actors_inline = true;
+  /// Serve gRPC server reflection (grpcurl, buf curl).
+  bool enable_reflection = true;
+};
+
+/// The engine's own counters, for tests, the admin view and metrics.
+struct EngineStats {
+  int64_t streams_started = 0;
+  int64_t streams_finished = 0;
+  int64_t streams_active = 0;
+  int64_t messages_received = 0;
+  int64_t messages_sent = 0;
+  /// Responses carrying an error (bad input, model errors) instead of a result.
+  int64_t error_responses = 0;
+  int64_t sessions_cancelled = 0;
+  /// The largest outbound window occupancy any stream reached.
+  int64_t outbound_window_peak = 0;
+  /// The largest number of requests any stream had in flight toward its model.
+  int64_t credits_in_use_peak = 0;
+  /// Stream and session actors still alive (0 after a clean shutdown).
+  int64_t stream_actors_alive = 0;
+  int64_t session_actors_alive = 0;
+};
+
+class EngineImpl;
+
+/// A Sluice engine: a gRPC server whose every stream is an actor.
+///
+/// Ownership: the embedder owns it; destroying a started engine shuts it down
+/// with no drain time.
+/// Threads: RegisterModel() before Start(), from one thread. Shutdown(),
+/// port() and Stats() are thread-safe.
+class Engine {
+ public:
+  /// Validates `options`; INVALID_ARGUMENT names the bad field.
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Adds a model. ALREADY_EXISTS for a duplicate name and version,
+  /// FAILED_PRECONDITION after Start().
+  absl::Status RegisterModel(ModelSpec spec);
+
+  /// Binds the listener and starts serving. UNAVAILABLE when the address
+  /// cannot be bound.
+  absl::Status Start();
+
+  /// The bound gRPC port (after Start()).
+  int port() const;
+
+  /// Stops accepting streams, lets streams in flight finish for up to
+  /// `drain`, then ends the rest with UNAVAILABLE, and stops the thread
+  /// pools. Blocks until done. Idempotent.
+  void Shutdown(std::chrono::milliseconds drain);
+
+  EngineStats Stats() const;
+
+ private:
+  explicit Engine(std::unique_ptr<EngineImpl> impl);
+  std::unique_ptr<EngineImpl> impl_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,168 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The model plug-in interface: what a platform implements to serve its models
+// through Sluice. A Model creates one ModelSession per stream; the session
+// receives that stream's requests in order and emits responses through a sink.
+
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sluice/v1/inference.pb.h"
+
+namespace sluice {
+
+/// What a session call asks the engine to do next.
+class Step {
+ public:
+  enum class Kind { kDone, kResume, kResumeAfter, kFail };
+
+  /// The current request (or half-close) is complete. The last response
+  /// emitted for it is marked `final`.
+  static Step Done() { return Step(Kind::kDone); }
+  /// More to emit: call OnResume() as soon as the outbound window has room.
+  static Step Resume() { return Step(Kind::kResume); }
+  /// More to emit later: call OnResume() after `delay` (and once there is
+  /// room). The pool thread is free meanwhile; nothing sleeps.
+  static Step ResumeAfter(std::chrono::nanoseconds delay) {
+    Step step(Kind::kResumeAfter);
+    step.delay_ = delay;
+    return step;
+  }
+  /// Unrecoverable: the stream is closed with `status` (must not be OK).
+  static Step Fail(absl::Status status) {
+    Step step(Kind::kFail);
+    step.status_ = status.ok() ? absl::InternalError("model failed with an OK status") : status;
+    return step;
+  }
+
+  Kind kind() const { return kind_; }
+  std::chrono::nanoseconds delay() const { return delay_; }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  explicit Step(Kind kind) : kind_(kind) {}
+  Kind kind_;
+  std::chrono::nanoseconds delay_{0};
+  absl::Status status_;
+};
+
+/// Where a session puts its responses during one call.
+///
+/// Ownership: the engine's; valid only during the call it is passed to.
+/// Threads: only the thread running that call may use it.
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  /// How many more responses fit in the stream's outbound window now. Every
+  /// session call starts with room() >= 1.
+  virtual uint32_t room() const = 0;
+  /// Queues a response to the current request; the engine fills stream_id,
+  /// sequence, request_sequence, model, timestamp and final. Returns false,
+  /// and drops nothing already queued, when room() == 0: return Resume() and
+  /// emit it from OnResume().
+  [[nodiscard]] virtual bool Emit(v1::InferResponse response) = 0;
+  /// Queues an error response (code and message) to the current request; the
+  /// stream stays open. Same room rule as Emit().
+  [[nodiscard]] virtual bool EmitError(const absl::Status& status) = 0;
+};
+
+/// What a session knows about its stream.
+///
+/// Ownership: shared by the engine and the session; outlives the session.
+/// Threads: accessors are thread-safe.
+class SessionContext {
+ public:
+  SessionContext(std::string stream_id, std::string model, std::string model_version,
+                 std::chrono::system_clock::time_point deadline)
+      : stream_id_(std::move(stream_id)),
+        model_(std::move(model)),
+        model_version_(std::move(model_version)),
+        deadline_(deadline) {}
+
+  const std::string& stream_id() const { return stream_id_; }
+  const std::string& model() const { return model_; }
+  const std::string& model_version() const { return model_version_; }
+  /// The client's deadline, or time_point::max() when it set none. Model work
+  /// should not run past it.
+  std::chrono::system_clock::time_point deadline() const { return deadline_; }
+  /// True once the stream is cancelled (by the client, its deadline, or the
+  /// server shutting down). A long model call polls this to stop at once.
+  bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
+
+  /// Engine-only: marks the stream cancelled.
+  void MarkCancelled() { cancelled_.store(true, std::memory_order_release); }
+
+ private:
+  const std::string stream_id_;
+  const std::string model_;
+  const std::string model_version_;
+  const std::chrono::system_clock::time_point deadline_;
+  // Release/acquire: a model that sees `true` also sees what the engine did
+  // before cancelling.
+  std::atomic<bool> cancelled_{false};
+};
+
+/// The per-stream state of a model.
+///
+/// Ownership: the engine owns it (created by Model::NewSession) and destroys it
+/// when the stream ends, on a model worker thread.
+/// Threads: every method is called on a model worker thread, one call at a time
+/// per session, never concurrently. Calls must not throw; an escaped exception
+/// closes the stream with INTERNAL. A call that blocks holds a worker thread
+/// (there are `model_threads` of them): prefer ResumeAfter() to sleeping.
+class ModelSession {
+ public:
+  virtual ~ModelSession() = default;
+  /// A request arrived. Requests of one stream arrive in order, each after
+  /// the previous one returned Done().
+  virtual Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) = 0;
+  /// Continue the current request after Resume() / ResumeAfter().
+  virtual Step OnResume(ResponseSink& sink) {
+    (void)sink;
+    return Step::Done();
+  }
+  /// The client will send no more requests (called after the last request is
+  /// done). Responses emitted here answer the last request.
+  virtual Step OnHalfClose(ResponseSink& sink) {
+    (void)sink;
+    return Step::Done();
+  }
+  /// The stream was cancelled; no more calls follow. Release work in progress.
+  virtual void OnCancel() {}
+};
+
+/// A servable model: a factory of sessions.
+///
+/// Ownership: shared by the engine's model registry and every live session.
+/// Threads: NewSession() is called on model worker threads, concurrently for
+/// different streams, so it must be thread-safe.
+class Model {
+ public:
+  virtual ~Model() = default;
+  /// Creates the state of one stream. An error closes the stream with it.
+  virtual absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>& context) = 0;
+};
+
+/// A model as registered with the engine.
+struct ModelSpec {
+  std::string name;
+  /// Empty means "1". A request that names no version gets the highest
+  /// registered version (compared as numbers when both are numeric).
+  std::string version;
+  std::shared_ptr<Model> model;
+  /// The most requests one stream may have in flight toward this model's
+  /// sessions (the model's capacity); 0 uses the engine's credits_per_stream.
+  /// A stream gets min(this, credits_per_stream).
+  uint32_t max_credits_per_stream = 0;
+};
+
+}  // namespace sluice

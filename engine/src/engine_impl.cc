@@ -1,0 +1,131 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "engine/src/engine_impl.h"
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace sluice {
+namespace {
+
+// After the drain deadline, streams still open are ended with UNAVAILABLE;
+// this is how long they get to deliver that status before gRPC cancels them.
+constexpr std::chrono::seconds kAbortGrace{2};
+
+uint32_t ThreadsOrCores(uint32_t threads) {
+  if (threads != 0) return threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+EngineImpl::~EngineImpl() { Shutdown(std::chrono::milliseconds(0)); }
+
+absl::Status EngineImpl::RegisterModel(ModelSpec spec) {
+  absl::MutexLock lock(&mu_);
+  if (state_ != State::kCreated) {
+    return absl::FailedPreconditionError("models must be registered before Start()");
+  }
+  return registry_.Add(std::move(spec));
+}
+
+absl::Status EngineImpl::Start() {
+  absl::MutexLock lock(&mu_);
+  if (state_ != State::kCreated) return absl::FailedPreconditionError("the engine was started");
+
+  stream_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options_.stream_threads));
+  model_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options_.model_threads));
+  actors::StreamEnvironment environment{
+      .stream_executor = stream_pool_->executor(),
+      .model_executor = model_pool_->executor(),
+      .settings = {.credits_per_stream = options_.credits_per_stream,
+                   .outbound_window = options_.outbound_window,
+                   .max_payload_bytes = options_.max_payload_bytes,
+                   .max_messages_per_turn = options_.max_messages_per_turn},
+      .registry = std::make_shared<const actors::ModelRegistry>(registry_),
+      .counters = &counters_,
+      .live_streams = &live_streams_,
+      .run_inline = options_.run_stream_actors_inline,
+  };
+  environment_.emplace(std::move(environment));
+  service_ = std::make_unique<transport::InferenceService>(*environment_);
+
+  const uint64_t max_message = options_.max_message_bytes != 0
+                                   ? options_.max_message_bytes
+                                   : options_.max_payload_bytes + (64u << 10);
+  if (options_.enable_reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(max_message, INT32_MAX)));
+  builder.SetMaxSendMessageSize(static_cast<int>(std::min<uint64_t>(max_message, INT32_MAX)));
+  builder.RegisterService(service_.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address,
+                                               " (address in use, or not a local address?)"));
+  }
+  state_ = State::kRunning;
+  return absl::OkStatus();
+}
+
+int EngineImpl::port() const {
+  absl::MutexLock lock(&mu_);
+  return port_;
+}
+
+void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
+  absl::MutexLock lock(&mu_);
+  if (state_ == State::kStopped) return;
+  if (state_ == State::kCreated) {
+    state_ = State::kStopped;
+    return;
+  }
+  state_ = State::kStopped;
+  const auto deadline = std::chrono::steady_clock::now() + drain;
+
+  // grpc::Server::Shutdown stops accepting at once and blocks until the calls
+  // in flight end, cancelling them at its deadline. Run it beside the drain so
+  // we can end late streams ourselves, with a status that says why.
+  const auto server_deadline = std::chrono::system_clock::now() + drain + kAbortGrace;
+  std::thread stopper([this, server_deadline] { server_->Shutdown(server_deadline); });
+  if (!live_streams_.WaitUntilEmpty(deadline)) {
+    live_streams_.AbortAll(absl::UnavailableError(
+        "the server is shutting down and its drain deadline passed; retry on another replica"));
+  }
+  stopper.join();
+  server_->Wait();
+  // Every reactor is done; their last actor turns are queued or running.
+  live_streams_.WaitUntilEmpty(std::chrono::steady_clock::now() + kAbortGrace);
+  stream_pool_->Join();
+  model_pool_->Join();
+  // Session actors finish their last turns on the model pool and may post one
+  // more to a stream actor (already closed, so it is dropped).
+  stream_pool_->Join();
+}
+
+EngineStats EngineImpl::Stats() const {
+  using Counters = metrics::EngineCounters;
+  EngineStats stats;
+  stats.streams_started = Counters::Read(counters_.streams_started);
+  stats.streams_finished = Counters::Read(counters_.streams_finished);
+  stats.streams_active = stats.streams_started - stats.streams_finished;
+  stats.messages_received = Counters::Read(counters_.messages_received);
+  stats.messages_sent = Counters::Read(counters_.messages_sent);
+  stats.error_responses = Counters::Read(counters_.error_responses);
+  stats.sessions_cancelled = Counters::Read(counters_.sessions_cancelled);
+  stats.outbound_window_peak = Counters::Read(counters_.outbound_window_peak);
+  stats.credits_in_use_peak = Counters::Read(counters_.credits_in_use_peak);
+  stats.stream_actors_alive = Counters::Read(counters_.stream_actors_alive);
+  stats.session_actors_alive = Counters::Read(counters_.session_actors_alive);
+  return stats;
+}
+
+}  // namespace sluice

@@ -1,0 +1,99 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "transports/grpc/bidi_stream_reactor.h"
+
+#include <chrono>
+#include <utility>
+
+#include "transports/grpc/status.h"
+
+namespace sluice::transport {
+
+// ---- BidiStreamPort ---------------------------------------------------------
+
+BidiStreamReactor* BidiStreamPort::Live() {
+  absl::MutexLock lock(&mu_);
+  return finished_ ? nullptr : reactor_;
+}
+
+// The reactor cannot be done before Finish(), and only the actor calls
+// Finish(), on one of its turns; so a reactor seen live here stays alive for
+// the rest of this turn, and the call itself needs no lock.
+void BidiStreamPort::StartRead() {
+  if (BidiStreamReactor* reactor = Live()) reactor->DoStartRead();
+}
+
+void BidiStreamPort::StartWrite(v1::InferResponse response) {
+  if (BidiStreamReactor* reactor = Live()) reactor->DoStartWrite(std::move(response));
+}
+
+void BidiStreamPort::Finish(const absl::Status& status) {
+  BidiStreamReactor* reactor = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    if (finished_ || reactor_ == nullptr) return;
+    finished_ = true;
+    reactor = reactor_;
+  }
+  reactor->DoFinish(status);
+}
+
+void BidiStreamPort::Detach() {
+  absl::MutexLock lock(&mu_);
+  reactor_ = nullptr;
+}
+
+// ---- BidiStreamReactor ------------------------------------------------------
+
+BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context,
+                                     const actors::StreamEnvironment& environment)
+    : context_(context),
+      run_inline_(environment.run_inline),
+      port_(std::make_shared<BidiStreamPort>(this)) {
+  actor_ = std::make_shared<actors::StreamActor>(environment, port_, context->deadline());
+  // Construction happens before any reaction can run, so this is the actor's
+  // first turn in all but name: no other thread can touch the actor yet.
+  actor_->Start();
+}
+
+void BidiStreamReactor::Deliver(actors::StreamMessage message) {
+  if (run_inline_) {
+    actor_->SendInline(std::move(message));
+  } else {
+    actor_->Send(std::move(message));
+  }
+}
+
+void BidiStreamReactor::OnReadDone(bool ok) {
+  actors::ReadDone read;
+  read.ok = ok;
+  if (ok) read.request = std::move(read_buffer_);
+  Deliver(std::move(read));
+}
+
+void BidiStreamReactor::OnWriteDone(bool ok) { Deliver(actors::WriteDone{ok}); }
+
+void BidiStreamReactor::OnCancel() {
+  const bool deadline_expired = context_->deadline() <= std::chrono::system_clock::now();
+  // Posted, not inline: cancellation is rare and carries no data, so the
+  // reaction stays as short as possible.
+  actor_->Send(actors::PeerCancelled{deadline_expired});
+}
+
+void BidiStreamReactor::OnDone() {
+  port_->Detach();
+  actor_->Send(actors::ReactorDone{});
+  delete this;  // NOLINT(cppcoreguidelines-owning-memory): gRPC's contract, see class comment.
+}
+
+// No WriteOptions::set_buffer_hint() even when more responses are queued: a
+// hinted write does not complete until a later unhinted one, and the callback
+// API allows only one write in flight, so the stream would stall.
+void BidiStreamReactor::DoStartWrite(v1::InferResponse response) {
+  write_buffer_ = std::move(response);
+  StartWrite(&write_buffer_);
+}
+
+void BidiStreamReactor::DoFinish(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+
+}  // namespace sluice::transport
