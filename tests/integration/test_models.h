@@ -1,0 +1,141 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Models that let end-to-end tests observe what the engine does to a model:
+// how much it generated, whether it saw cancellation, whether it was paused.
+
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "absl/synchronization/notification.h"
+#include "sluice/model.h"
+
+namespace sluice::testing {
+
+/// A notification that may be fired by many threads; the first one counts.
+class OnceEvent {
+ public:
+  void Fire() {
+    if (!fired_.exchange(true)) notification_.Notify();
+  }
+  void Wait() { notification_.WaitForNotification(); }
+  bool fired() const { return fired_.load(); }
+
+ private:
+  std::atomic<bool> fired_{false};
+  absl::Notification notification_;
+};
+
+/// What the sessions of an ObservedGenerator did. Shared with the test.
+struct GeneratorProbe {
+  std::atomic<int> sessions_opened{0};
+  std::atomic<int64_t> emitted{0};
+  std::atomic<int64_t> emitted_after_cancel{0};
+  OnceEvent first_emitted;
+  OnceEvent cancelled;        // OnCancel() ran.
+  OnceEvent saw_full_window;  // A call ended because room() hit 0.
+  OnceEvent session_destroyed;
+};
+
+/// Generates `payload_bytes`-sized responses, forever or up to the request's
+/// "count" parameter, as fast as the window allows (or one per "pace_ms").
+class ObservedGenerator final : public Model {
+ public:
+  ObservedGenerator(std::shared_ptr<GeneratorProbe> probe, size_t payload_bytes)
+      : probe_(std::move(probe)), payload_bytes_(payload_bytes) {}
+
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>& context) override {
+    probe_->sessions_opened.fetch_add(1);
+    return std::make_unique<Session>(probe_, context, payload_bytes_);
+  }
+
+ private:
+  class Session final : public ModelSession {
+   public:
+    Session(std::shared_ptr<GeneratorProbe> probe, std::shared_ptr<const SessionContext> context,
+            size_t payload_bytes)
+        : probe_(std::move(probe)), context_(std::move(context)), payload_(payload_bytes, 'x') {}
+    ~Session() override { probe_->session_destroyed.Fire(); }
+
+    Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      auto it = request.parameters().find("count");
+      remaining_ = it == request.parameters().end() ? -1 : std::stoll(it->second);
+      auto pace = request.parameters().find("pace_ms");
+      pace_ms_ = pace == request.parameters().end() ? 0 : std::stoi(pace->second);
+      return Generate(sink);
+    }
+    Step OnResume(ResponseSink& sink) override { return Generate(sink); }
+    void OnCancel() override { probe_->cancelled.Fire(); }
+
+   private:
+    Step Generate(ResponseSink& sink) {
+      while (remaining_ != 0 && sink.room() > 0) {
+        v1::InferResponse response;
+        response.set_payload(payload_);
+        if (!sink.Emit(std::move(response))) break;
+        if (context_->cancelled()) probe_->emitted_after_cancel.fetch_add(1);
+        probe_->emitted.fetch_add(1);
+        probe_->first_emitted.Fire();
+        if (remaining_ > 0) --remaining_;
+        if (pace_ms_ > 0) break;
+      }
+      if (remaining_ == 0) return Step::Done();
+      if (sink.room() == 0) probe_->saw_full_window.Fire();
+      if (pace_ms_ > 0) return Step::ResumeAfter(std::chrono::milliseconds(pace_ms_));
+      return Step::Resume();
+    }
+
+    std::shared_ptr<GeneratorProbe> probe_;
+    std::shared_ptr<const SessionContext> context_;
+    std::string payload_;
+    int64_t remaining_ = 0;
+    int pace_ms_ = 0;
+  };
+
+  std::shared_ptr<GeneratorProbe> probe_;
+  const size_t payload_bytes_;
+};
+
+/// Fails the way real models do: payload "throw" throws, "fail" returns
+/// Fail(UNAVAILABLE), "error" emits a per-request error; anything else echoes.
+class FaultyModel final : public Model {
+ public:
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>&) override {
+    return std::make_unique<Session>();
+  }
+
+ private:
+  class Session final : public ModelSession {
+   public:
+    Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      if (request.payload() == "throw") throw std::runtime_error("model exploded");
+      if (request.payload() == "fail") {
+        return Step::Fail(absl::UnavailableError("the model's backend is down"));
+      }
+      if (request.payload() == "error") {
+        (void)sink.EmitError(absl::InvalidArgumentError("the model rejects this input"));
+        return Step::Done();
+      }
+      v1::InferResponse response;
+      response.set_payload(request.payload());
+      (void)sink.Emit(std::move(response));
+      return Step::Done();
+    }
+  };
+};
+
+/// A model whose sessions cannot be created.
+class UnopenableModel final : public Model {
+ public:
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>&) override {
+    return absl::UnavailableError("the model's weights are not loaded");
+  }
+};
+
+}  // namespace sluice::testing
