@@ -21,6 +21,23 @@ namespace internal {
 // running one actor inline inside another's turn (unbounded nesting) and by
 // SLUICE_DCHECK_IN_ACTOR-style checks.
 inline thread_local const void* current_actor = nullptr;
+
+// One turn woken by the turn running on this thread, to run right after it on
+// the same thread instead of being posted to a pool (the "run next" slot of Go
+// and CAF schedulers). It saves a cross-thread hop and a wake-up per message
+// on request/response paths, where each actor wakes the next.
+struct DeferredTurn {
+  std::shared_ptr<void> keep_alive;
+  void* actor = nullptr;
+  void (*run)(void* actor) = nullptr;
+  void (*post)(void* actor) = nullptr;
+};
+// Non-null while a turn runs on this thread.
+inline thread_local DeferredTurn* deferred_turn = nullptr;
+
+// Deferred turns run back to back on one thread before the next is posted
+// instead, so a chain of actors waking each other cannot hold a thread.
+constexpr int kMaxDeferredChain = 32;
 }  // namespace internal
 
 /// True when the calling thread is inside some actor's turn.
@@ -41,11 +58,22 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
  public:
   using Executor = boost::asio::thread_pool::executor_type;
 
+  /// Where an actor's turns may run.
+  enum class Placement {
+    /// Only on its executor's threads (actors that call code which may block).
+    kOwnPool,
+    /// On any thread whose turn woke it, or inline in a reaction: for actors
+    /// whose turns never block and take microseconds.
+    kAnyThread,
+  };
+
   /// `max_messages_per_turn` bounds how long one actor holds a pool thread
   /// before yielding it to others (fairness); at least 1.
-  Actor(Executor executor, uint32_t max_messages_per_turn)
+  Actor(Executor executor, uint32_t max_messages_per_turn,
+        Placement placement = Placement::kOwnPool)
       : executor_(std::move(executor)),
-        max_messages_per_turn_(max_messages_per_turn == 0 ? 1 : max_messages_per_turn) {}
+        max_messages_per_turn_(max_messages_per_turn == 0 ? 1 : max_messages_per_turn),
+        placement_(placement) {}
   virtual ~Actor() = default;
   Actor(const Actor&) = delete;
   Actor& operator=(const Actor&) = delete;
@@ -54,7 +82,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   /// executor. Returns kClosed (and drops the message) after CloseMailbox().
   PushResult Send(Msg message) {
     const PushResult result = mailbox_.Push(std::move(message));
-    if (result == PushResult::kOkWokeOwner) Schedule();
+    if (result == PushResult::kOkWokeOwner) Wake();
     return result;
   }
 
@@ -67,20 +95,20 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   /// Like Send(), FIFO with every other message sent with `token`.
   PushResult Send(ProducerToken& token, Msg message) {
     const PushResult result = mailbox_.Push(token, std::move(message));
-    if (result == PushResult::kOkWokeOwner) Schedule();
+    if (result == PushResult::kOkWokeOwner) Wake();
     return result;
   }
 
-  /// Thread-safe. Like Send(), but when the actor was idle and the calling
-  /// thread is not inside another actor's turn, runs the turn right here
-  /// instead of posting it, saving a cross-thread hop. The caller must not
-  /// hold locks the actor could take, and must accept that the turn runs
-  /// before this returns (it never blocks: actors do not block).
+  /// Thread-safe. Like Send(), but when the actor was idle, may run on any
+  /// thread (Placement::kAnyThread), and the calling thread is not inside a
+  /// turn, runs the turn right here instead of posting it, saving a
+  /// cross-thread hop. The caller must not hold locks the actor could take,
+  /// and must accept that the turn runs before this returns.
   PushResult SendInline(Msg message) {
     const PushResult result = mailbox_.Push(std::move(message));
     if (result != PushResult::kOkWokeOwner) return result;
-    if (InAnyActor()) {
-      Schedule();
+    if (InAnyActor() || placement_ != Placement::kAnyThread) {
+      Wake();
     } else {
       auto self = this->shared_from_this();  // The turn may drop the last other reference.
       self->RunTurn();
@@ -105,11 +133,47 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   bool InThisActor() const { return internal::current_actor == this; }
 
  private:
+  // The actor just went from idle to pending: run it next on this thread if
+  // a turn is running here, the slot is free and the placement allows it;
+  // otherwise post it to its pool.
+  void Wake() {
+    internal::DeferredTurn* slot = internal::deferred_turn;
+    if (slot != nullptr && slot->run == nullptr &&
+        (placement_ == Placement::kAnyThread || executor_.running_in_this_thread())) {
+      slot->keep_alive = this->shared_from_this();
+      slot->actor = this;
+      slot->run = [](void* actor) { static_cast<Actor*>(actor)->RunTurn(); };
+      slot->post = [](void* actor) { static_cast<Actor*>(actor)->Schedule(); };
+      return;
+    }
+    Schedule();
+  }
+
   void Schedule() {
     boost::asio::post(executor_, [self = this->shared_from_this()] { self->RunTurn(); });
   }
 
+  // Runs one turn, then (if this is the outermost turn on the thread) the
+  // turns it woke into the deferred slot, back to back, up to a bound.
   void RunTurn() {
+    if (internal::deferred_turn != nullptr) {
+      RunOneTurn();
+      return;
+    }
+    internal::DeferredTurn slot;
+    internal::deferred_turn = &slot;
+    RunOneTurn();
+    for (int chain = 0; slot.run != nullptr; ++chain) {
+      std::shared_ptr<void> keep_alive = std::move(slot.keep_alive);
+      void* actor = slot.actor;
+      auto* run = chain < internal::kMaxDeferredChain ? slot.run : slot.post;
+      slot.run = nullptr;
+      run(actor);
+    }
+    internal::deferred_turn = nullptr;
+  }
+
+  void RunOneTurn() {
     const void* outer = internal::current_actor;
     internal::current_actor = this;
     int64_t consumed = 0;
@@ -124,6 +188,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
 
   Executor executor_;
   const int64_t max_messages_per_turn_;
+  const Placement placement_;
   Mailbox<Msg> mailbox_;
 };
 

@@ -22,6 +22,7 @@ struct ModelEntry {
   std::string version;
   std::shared_ptr<Model> model;
   uint32_t max_credits_per_stream = 0;  // 0: the engine's default.
+  Execution execution = Execution::kModelPool;
 };
 
 /// The set of servable models.

@@ -50,15 +50,16 @@ class SessionActor::CallSink final : public ResponseSink {
   std::vector<v1::InferResponse> responses_;
 };
 
-SessionActor::SessionActor(Executor model_executor, uint32_t max_messages_per_turn,
+SessionActor::SessionActor(Executor executor, uint32_t max_messages_per_turn,
                            const ModelEntry& model, std::shared_ptr<SessionContext> context,
                            std::shared_ptr<StreamActor> stream, uint32_t window,
                            metrics::EngineCounters* counters)
-    : Actor(model_executor, max_messages_per_turn),
+    : Actor(executor, max_messages_per_turn,
+            model.execution == Execution::kInline ? Placement::kAnyThread : Placement::kOwnPool),
       model_(model),
       context_(std::move(context)),
       counters_(counters),
-      timer_(model_executor),
+      timer_(executor),
       stream_(std::move(stream)),
       room_(window) {
   to_stream_.emplace(stream_->NewProducerToken());

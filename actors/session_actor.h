@@ -35,11 +35,14 @@ class StreamActor;
 /// Ownership: shared by its StreamActor (which created it) and by its own
 /// scheduled turns and timer. It holds a strong reference to the stream until
 /// CloseSession / CancelSession, which break the cycle.
-/// Threads: runs on the model pool. Send() is thread-safe; the rest actor-only.
+/// Threads: runs on the model pool, or, for an Execution::kInline model, on
+/// whatever thread ran the stream turn that woke it. Send() is thread-safe;
+/// the rest actor-only.
 class SessionActor final : public Actor<SessionMessage> {
  public:
-  /// `stream` receives SessionOutput; `window` is the initial room.
-  SessionActor(Executor model_executor, uint32_t max_messages_per_turn, const ModelEntry& model,
+  /// `stream` receives SessionOutput; `window` is the initial room. The
+  /// executor is the model pool's, or the stream pool's for an inline model.
+  SessionActor(Executor executor, uint32_t max_messages_per_turn, const ModelEntry& model,
                std::shared_ptr<SessionContext> context, std::shared_ptr<StreamActor> stream,
                uint32_t window, metrics::EngineCounters* counters);
   ~SessionActor() override;

@@ -28,7 +28,10 @@ std::string DescribeModel(const std::string& name, const std::string& version) {
 
 StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
                          std::chrono::system_clock::time_point deadline)
-    : Actor(environment.stream_executor, environment.settings.max_messages_per_turn),
+    // Turns of a stream actor never block and take microseconds, so they may
+    // run on whichever thread woke the actor (see Placement::kAnyThread).
+    : Actor(environment.stream_executor, environment.settings.max_messages_per_turn,
+            environment.run_inline ? Placement::kAnyThread : Placement::kOwnPool),
       environment_(environment),
       settings_(environment.settings),
       registry_(environment.registry),
@@ -150,7 +153,9 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   session_context_ =
       std::make_shared<SessionContext>(request.stream_id(), entry->name, entry->version, deadline_);
   session_ = std::make_shared<SessionActor>(
-      environment_.model_executor, settings_.max_messages_per_turn, *entry, session_context_,
+      entry->execution == Execution::kInline ? environment_.stream_executor
+                                             : environment_.model_executor,
+      settings_.max_messages_per_turn, *entry, session_context_,
       std::static_pointer_cast<StreamActor>(shared_from_this()), settings_.outbound_window,
       counters_);
   to_session_.emplace(session_->NewProducerToken());

@@ -71,16 +71,64 @@ TEST(ActorTest, ManyProducersNoLostWakeupsAndFifoPerProducer) {
   EXPECT_EQ(actor->concurrent_turn_violations.load(), 0);
 }
 
-TEST(ActorTest, SendInlineRunsIdleActorOnCallingThread) {
+// Records the thread each message ran on and notifies after `expected`.
+struct ThreadProbe final : Actor<int> {
+  ThreadProbe(Executor executor, Placement placement, int expected = 1)
+      : Actor(executor, 8, placement), expected(expected) {}
+  void Receive(int&) override {
+    ran_on = std::this_thread::get_id();
+    if (++seen == expected) done.Notify();
+  }
+  std::thread::id ran_on;
+  int expected;
+  int seen = 0;
+  absl::Notification done;
+};
+
+TEST(ActorTest, SendInlineRunsAnyThreadActorOnCallingThread) {
   AsioScheduler pool(1);
-  struct Probe final : Actor<int> {
-    using Actor::Actor;
-    std::thread::id ran_on;
-    void Receive(int&) override { ran_on = std::this_thread::get_id(); }
-  };
-  auto probe = std::make_shared<Probe>(pool.executor(), 8);
+  auto probe = std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kAnyThread);
   EXPECT_EQ(probe->SendInline(1), PushResult::kOkWokeOwner);
+  EXPECT_TRUE(probe->done.HasBeenNotified());  // Ran before SendInline returned.
   EXPECT_EQ(probe->ran_on, std::this_thread::get_id());
+}
+
+TEST(ActorTest, SendInlineNeverRunsOwnPoolActorOnCallingThread) {
+  AsioScheduler pool(1);
+  auto probe = std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kOwnPool);
+  EXPECT_EQ(probe->SendInline(1), PushResult::kOkWokeOwner);
+  probe->done.WaitForNotification();
+  EXPECT_NE(probe->ran_on, std::this_thread::get_id());
+}
+
+// An actor woken by another actor's turn runs right after that turn on the
+// same thread when its placement allows, and on its own pool otherwise.
+TEST(ActorTest, WokenActorRunsNextOnSameThreadOnlyWhereAllowed) {
+  AsioScheduler pool_a(1);
+  AsioScheduler other_pool(1);
+  auto any_thread =
+      std::make_shared<ThreadProbe>(other_pool.executor(), ThreadProbe::Placement::kAnyThread);
+  auto own_pool =
+      std::make_shared<ThreadProbe>(other_pool.executor(), ThreadProbe::Placement::kOwnPool);
+  struct Waker final : Actor<int> {
+    using Actor::Actor;
+    void Receive(int&) override {
+      thread = std::this_thread::get_id();
+      targets[0]->Send(1);
+      targets[1]->Send(1);
+    }
+    std::shared_ptr<ThreadProbe> targets[2];
+    std::thread::id thread;
+  };
+  auto waker = std::make_shared<Waker>(pool_a.executor(), 8);
+  waker->targets[0] = any_thread;
+  waker->targets[1] = own_pool;
+  waker->Send(1);
+  any_thread->done.WaitForNotification();
+  own_pool->done.WaitForNotification();
+  pool_a.Join();
+  EXPECT_EQ(any_thread->ran_on, waker->thread);
+  EXPECT_NE(own_pool->ran_on, waker->thread);
 }
 
 // Each actor yields after `per_turn` messages; with one pool thread, two busy
