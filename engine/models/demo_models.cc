@@ -9,13 +9,21 @@
 namespace sluice::models {
 
 absl::Status RegisterDemoModels(Engine& engine, const TokensModelOptions& tokens) {
-  if (absl::Status status = engine.RegisterModel(
-          {.name = "echo", .version = "1", .model = std::make_shared<EchoModel>()});
-      !status.ok()) {
-    return status;
+  // echo never blocks, so it runs inline, as a platform would run a router or
+  // a feature lookup; echo_pool is the same model on the model pool, so the
+  // cost of that hop can be measured (docs/benchmarks.md).
+  const ModelSpec specs[] = {
+      {.name = "echo",
+       .version = "1",
+       .model = std::make_shared<EchoModel>(),
+       .execution = Execution::kInline},
+      {.name = "echo_pool", .version = "1", .model = std::make_shared<EchoModel>()},
+      {.name = "tokens", .version = "1", .model = std::make_shared<TokensModel>(tokens)},
+  };
+  for (const ModelSpec& spec : specs) {
+    if (absl::Status status = engine.RegisterModel(spec); !status.ok()) return status;
   }
-  return engine.RegisterModel(
-      {.name = "tokens", .version = "1", .model = std::make_shared<TokensModel>(tokens)});
+  return absl::OkStatus();
 }
 
 }  // namespace sluice::models

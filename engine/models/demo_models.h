@@ -10,7 +10,7 @@
 
 namespace sluice::models {
 
-/// Registers `echo` and `tokens` with `engine` (before Start()).
+/// Registers `echo`, `echo_pool` and `tokens` with `engine` (before Start()).
 absl::Status RegisterDemoModels(Engine& engine, const TokensModelOptions& tokens);
 
 }  // namespace sluice::models

@@ -2,6 +2,8 @@
 
 #include "engine/src/engine_impl.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <thread>
 #include <utility>
@@ -18,8 +20,16 @@ namespace {
 // this is how long they get to deliver that status before gRPC cancels them.
 constexpr std::chrono::seconds kAbortGrace{2};
 
+// 0 means one thread per CPU this process may run on: its affinity mask, not
+// the machine's core count, so a server pinned to one core (taskset, cgroup
+// cpusets) does not pay for threads that can only take turns.
 uint32_t ThreadsOrCores(uint32_t threads) {
   if (threads != 0) return threads;
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 0) {
+    return static_cast<uint32_t>(CPU_COUNT(&cpus));
+  }
   return std::max(1u, std::thread::hardware_concurrency());
 }
 

@@ -11,14 +11,11 @@ namespace sluice::transport {
 
 // ---- BidiStreamPort ---------------------------------------------------------
 
-BidiStreamReactor* BidiStreamPort::Live() {
-  absl::MutexLock lock(&mu_);
-  return finished_ ? nullptr : reactor_;
+BidiStreamReactor* BidiStreamPort::Live() const {
+  if (finished_.load(std::memory_order_acquire)) return nullptr;
+  return reactor_.load(std::memory_order_acquire);
 }
 
-// The reactor cannot be done before Finish(), and only the actor calls
-// Finish(), on one of its turns; so a reactor seen live here stays alive for
-// the rest of this turn, and the call itself needs no lock.
 void BidiStreamPort::StartRead() {
   if (BidiStreamReactor* reactor = Live()) reactor->DoStartRead();
 }
@@ -28,20 +25,12 @@ void BidiStreamPort::StartWrite(v1::InferResponse response) {
 }
 
 void BidiStreamPort::Finish(const absl::Status& status) {
-  BidiStreamReactor* reactor = nullptr;
-  {
-    absl::MutexLock lock(&mu_);
-    if (finished_ || reactor_ == nullptr) return;
-    finished_ = true;
-    reactor = reactor_;
-  }
+  BidiStreamReactor* reactor = Live();
+  if (reactor == nullptr || finished_.exchange(true, std::memory_order_acq_rel)) return;
   reactor->DoFinish(status);
 }
 
-void BidiStreamPort::Detach() {
-  absl::MutexLock lock(&mu_);
-  reactor_ = nullptr;
-}
+void BidiStreamPort::Detach() { reactor_.store(nullptr, std::memory_order_release); }
 
 // ---- BidiStreamReactor ------------------------------------------------------
 

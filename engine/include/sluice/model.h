@@ -152,6 +152,18 @@ class Model {
       const std::shared_ptr<const SessionContext>& context) = 0;
 };
 
+/// Where a model's sessions run.
+enum class Execution {
+  /// On the model thread pool: for models whose calls block or burn CPU. A
+  /// slow model never stalls stream handling. The default.
+  kModelPool,
+  /// Right after the stream actor's turn, on the same thread (a gRPC callback
+  /// thread or a pool thread), saving two thread hops per request. Only for
+  /// models whose calls never block and take microseconds (routing, feature
+  /// lookup, echo): a slow inline model delays every stream on that thread.
+  kInline,
+};
+
 /// A model as registered with the engine.
 struct ModelSpec {
   std::string name;
@@ -163,6 +175,7 @@ struct ModelSpec {
   /// sessions (the model's capacity); 0 uses the engine's credits_per_stream.
   /// A stream gets min(this, credits_per_stream).
   uint32_t max_credits_per_stream = 0;
+  Execution execution = Execution::kModelPool;
 };
 
 }  // namespace sluice
