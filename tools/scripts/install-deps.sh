@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+#
+# Installs the Debian 12 packages Sluice builds and tests with, if any is
+# missing. Idempotent: does nothing (and needs no network) when all are there.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  protobuf-compiler libprotobuf-dev
+  libgrpc++-dev protobuf-compiler-grpc
+  libabsl-dev libboost-dev libconcurrentqueue-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev
+)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
