@@ -3,7 +3,10 @@
 #
 # The README's second command, and exactly what CI runs (.ci/run): install
 # what is missing, build, run every test; then build again with
-# AddressSanitizer + UndefinedBehaviorSanitizer and run every test again.
+# AddressSanitizer + UndefinedBehaviorSanitizer and run every test again; then
+# run the actor runtime's tests under ThreadSanitizer (only there: TSan cannot
+# see inside Debian's uninstrumented gRPC and abseil, so end-to-end tests
+# would give false reports).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,3 +27,10 @@ echo "== test (ASan + UBSan)"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 ctest --test-dir build-asan --output-on-failure --no-tests=error -j"$JOBS"
+
+echo "== build (TSan, actor runtime)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=thread \
+  -DSLUICE_BUILD_BENCH=OFF >/dev/null
+cmake --build build-tsan -j"$JOBS" --target sluice_actors_test
+echo "== test (TSan, actor runtime)"
+TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" build-tsan/tests/sluice_actors_test

@@ -8,16 +8,41 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <latch>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/notification.h"
 #include "actors/scheduler.h"
 
 namespace sluice::actors {
 namespace {
+
+// std primitives rather than absl's, so ThreadSanitizer (which cannot see
+// inside Debian's uninstrumented abseil) understands the synchronisation.
+class Notification {
+ public:
+  void Notify() {
+    std::lock_guard<std::mutex> lock(mu_);
+    notified_ = true;
+    cv_.notify_all();
+  }
+  void WaitForNotification() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return notified_; });
+  }
+  bool HasBeenNotified() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return notified_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool notified_ = false;
+};
 
 struct Tagged {
   int producer = 0;
@@ -31,7 +56,7 @@ class RecordingActor final : public Actor<Tagged> {
   RecordingActor(Executor executor, uint32_t per_turn, int producers, int expected)
       : Actor(executor, per_turn), next_(producers, 0), expected_(expected) {}
 
-  absl::Notification all_seen;
+  Notification all_seen;
   std::atomic<int> concurrent_turn_violations{0};
   std::atomic<int> order_violations{0};
 
@@ -82,7 +107,7 @@ struct ThreadProbe final : Actor<int> {
   std::thread::id ran_on;
   int expected;
   int seen = 0;
-  absl::Notification done;
+  Notification done;
 };
 
 TEST(ActorTest, SendInlineRunsAnyThreadActorOnCallingThread) {
@@ -136,13 +161,13 @@ TEST(ActorTest, WokenActorRunsNextOnSameThreadOnlyWhereAllowed) {
 TEST(ActorTest, BusyActorsShareOneThreadFairly) {
   AsioScheduler pool(1);
   struct Log {
-    absl::Mutex mu;
+    std::mutex mu;
     std::vector<int> order;
   } log;
   struct Logger final : Actor<int> {
     Logger(Executor e, int id, Log* log) : Actor(e, 4), id_(id), log_(log) {}
     void Receive(int&) override {
-      absl::MutexLock lock(&log_->mu);
+      std::lock_guard<std::mutex> lock(log_->mu);
       log_->order.push_back(id_);
     }
     int id_;
@@ -151,7 +176,7 @@ TEST(ActorTest, BusyActorsShareOneThreadFairly) {
   auto a = std::make_shared<Logger>(pool.executor(), 0, &log);
   auto b = std::make_shared<Logger>(pool.executor(), 1, &log);
   // Hold the only thread so both mailboxes fill before either runs.
-  absl::Notification release;
+  Notification release;
   boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
   for (int i = 0; i < 40; ++i) {
     a->Send(i);
@@ -180,7 +205,7 @@ TEST(ActorTest, ShutdownWithQueuedMessagesDestroysThemAndTheActor) {
     };
     auto sink = std::make_shared<Sink>(pool.executor(), 1);
     weak = sink;
-    absl::Notification release;
+    Notification release;
     boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
     for (int i = 0; i < 100; ++i) sink->Send(payload);
     sink.reset();
