@@ -9,12 +9,15 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <utility>
 
 #include <absl/strings/numbers.h>
@@ -204,6 +207,36 @@ void ServerProcess::Consume(const char* data, size_t size, bool is_stderr) {
 std::string ServerProcess::StderrTail() {
   absl::MutexLock lock(&mu_);
   return stderr_tail_;
+}
+
+absl::StatusOr<double> ServerProcess::CpuSeconds() const {
+  if (pid_ < 0) return absl::FailedPreconditionError(absl::StrCat(label_, " is not running"));
+  // The process CPU clock is the scheduler's nanosecond total, exited threads
+  // included, and Linux lets any process read it.
+  clockid_t clock;
+  timespec now;
+  if (clock_getcpuclockid(pid_, &clock) == 0 && clock_gettime(clock, &now) == 0) {
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+  }
+  // Otherwise utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks.
+  // Field 2 (the command) may hold spaces but ends at the last ')'.
+  std::ifstream file(absl::StrCat("/proc/", pid_, "/stat"));
+  std::string stat;
+  std::getline(file, stat);
+  const size_t command_end = stat.rfind(')');
+  if (command_end == std::string::npos) {
+    return absl::UnavailableError(absl::StrCat("cannot read /proc/", pid_, "/stat"));
+  }
+  const std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(stat).substr(command_end + 1), ' ', absl::SkipEmpty());
+  uint64_t utime = 0;
+  uint64_t stime = 0;
+  // fields[0] is field 3 (the state), so field N is fields[N - 3].
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return absl::UnavailableError(absl::StrCat("cannot parse /proc/", pid_, "/stat"));
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 absl::Status ServerProcess::Stop() {

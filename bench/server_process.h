@@ -47,6 +47,10 @@ class ServerProcess {
   // The address to dial, "HOST:PORT" (a wildcard host is replaced by 127.0.0.1).
   const std::string& target() const { return target_; }
 
+  // User+system CPU time the child has used so far, all its threads included, in
+  // seconds. Fails once the child is reaped.
+  absl::StatusOr<double> CpuSeconds() const;
+
   // Sends SIGTERM and reaps the child, escalating to SIGKILL after 5 seconds.
   // Returns OK only if the child exited with status 0.
   absl::Status Stop();

@@ -1,29 +1,34 @@
 // Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
 //
-// sluice_stream_bench: runs the same streaming workloads against sluiced and against
-// bare_echo_server (the transport's ceiling) in one invocation, interleaving the two
-// within each round, and prints both figures and their ratio.
+// sluice_stream_bench: runs the same streaming workloads against bare_echo_server (the
+// transport's ceiling) and against several variants of sluiced in one invocation,
+// interleaving them within each round, and prints each variant's ratio to the ceiling.
 
 #include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
-#include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+#include <absl/strings/str_split.h>
+#include <absl/strings/strip.h>
 
+#include "bench/report.h"
 #include "bench/server_process.h"
 #include "bench/stream_load.h"
 
@@ -32,243 +37,166 @@ namespace {
 
 constexpr size_t kPayloadBytes = 64;
 constexpr int kManyStreams = 16;
+constexpr size_t kMaxProblems = 20;  // Kept per server for the report.
 
 struct Flags {
   std::string sluiced_path;
   std::string bare_path;
   std::string sluiced_target;  // Use a running server instead of spawning one.
   std::string bare_target;
-  std::string server_cpus;  // CPU lists; empty = no pinning.
+  std::vector<std::string> variants;  // Labels from --variants; empty: all that apply.
+  std::string server_cpus;            // CPU lists; empty = no pinning.
   std::string client_cpus;
   double seconds = 3;
   double warmup_seconds = 0.5;
   int rounds = 3;
   int window = 128;  // Requests outstanding per stream in the pipelined workloads.
   bool json = false;
+  bool markdown = false;
   bool server_logs = false;
 };
 
-enum Metric { kPipelinedOne, kPipelinedMany, kPingPongP50, kPingPongP99, kMetricCount };
-
-struct MetricInfo {
-  const char* name;  // Row label in the table.
-  const char* key;   // JSON key.
-  const char* unit;
-};
-
-constexpr std::array<MetricInfo, kMetricCount> kMetrics = {{
-    {"pipelined 64B x1 stream", "pipelined_x1_msgs_per_s", "msg/s"},
-    {"pipelined 64B x16", "pipelined_x16_msgs_per_s", "msg/s"},
-    {"ping-pong 64B p50", "ping_pong_p50_us", "us"},
-    {"ping-pong 64B p99", "ping_pong_p99_us", "us"},
-}};
-
-// One of the two servers under comparison and everything measured on it.
-struct Server {
+// One way of running sluiced, compared against the bare server.
+struct Variant {
   std::string label;
-  std::string path;                                       // Spawned when `fixed_target` is empty.
-  std::string fixed_target;                               // --target-<label>.
-  std::array<std::vector<double>, kMetricCount> samples;  // One per round.
-  uint64_t failed_streams = 0;
-  uint64_t mismatches = 0;
-  std::vector<std::string> problems;
+  std::string model;  // Named by each stream's first request.
+  // Flags for sluiced beyond --listen. A variant that has any needs a process of
+  // its own, so it cannot be measured against --target-sluiced.
+  std::vector<std::string> extra_args;
+  std::string description;  // What distinguishes it, in a few words.
 };
 
-struct Summary {
-  double median = NAN;
-  double min = NAN;
-  double max = NAN;
-};
-
-Summary Summarize(std::vector<double> values) {
-  Summary summary;
-  if (values.empty()) return summary;
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  summary.median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-  summary.min = values.front();
-  summary.max = values.back();
-  return summary;
+std::vector<Variant> DefaultVariants() {
+  return {
+      {"sluiced", "echo", {}, "the model runs inline on the stream's thread"},
+      {"sluiced/pool", "echo_pool", {}, "sessions run on the model thread pool"},
+      {"sluiced/posted", "echo", {"--inline_actors=false"}, "actor turns posted to the Asio pool"},
+  };
 }
 
-// 512000 -> "512,000".
-std::string WithThousands(double value) {
-  std::string digits = absl::StrCat(static_cast<int64_t>(std::llround(value)));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0 && digits[i - 1] != '-'; i -= 3) {
-    digits.insert(static_cast<size_t>(i), ",");
-  }
-  return digits;
-}
-
-std::string FormatValue(double value, const char* unit) {
-  if (std::isnan(value)) return "n/a";
-  if (std::strcmp(unit, "us") == 0) return absl::StrFormat("%.1f", value);
-  return WithThousands(value);
-}
-
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += absl::StrFormat("\\u%04x", c);
-    } else {
-      out += c;
+// The variants to run: --variants in its order, or else every default that applies.
+absl::StatusOr<std::vector<Variant>> SelectVariants(const Flags& flags) {
+  const std::vector<Variant> defaults = DefaultVariants();
+  std::vector<std::string> known;
+  for (const Variant& variant : defaults) known.push_back(variant.label);
+  if (flags.variants.empty()) {
+    std::vector<Variant> selected;
+    for (const Variant& variant : defaults) {
+      if (!flags.sluiced_target.empty() && !variant.extra_args.empty()) {
+        std::fprintf(stderr, "sluice_stream_bench: skipping %s: it needs its own sluiced (%s)\n",
+                     variant.label.c_str(), absl::StrJoin(variant.extra_args, " ").c_str());
+        continue;
+      }
+      selected.push_back(variant);
     }
+    return selected;
   }
-  return out + "\"";
+  std::vector<Variant> selected;
+  for (const std::string& label : flags.variants) {
+    const auto found = std::find_if(defaults.begin(), defaults.end(),
+                                    [&](const Variant& variant) { return variant.label == label; });
+    if (found == defaults.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown variant '", label, "'; known: ", absl::StrJoin(known, ", ")));
+    }
+    for (const Variant& chosen : selected) {
+      if (chosen.label == label) {
+        return absl::InvalidArgumentError(absl::StrCat("variant '", label, "' listed twice"));
+      }
+    }
+    if (!flags.sluiced_target.empty() && !found->extra_args.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("variant '", label, "' starts sluiced with ",
+                                                     absl::StrJoin(found->extra_args, " "),
+                                                     ", so it cannot use --target-sluiced"));
+    }
+    selected.push_back(*found);
+  }
+  return selected;
 }
 
-std::string JsonNumber(double value) {
-  return std::isnan(value) ? "null" : absl::StrFormat("%.10g", value);
-}
-
-void RecordLoad(const StreamLoadResult& result, Server& server) {
+void RecordLoad(const StreamLoadResult& result, ServerFigures& server) {
   server.failed_streams += result.failed_streams;
   server.mismatches += result.mismatches;
   for (const std::string& problem : result.problems) {
     std::fprintf(stderr, "  %s: %s\n", server.label.c_str(), problem.c_str());
-    if (server.problems.size() < 20) server.problems.push_back(problem);
+    if (server.problems.size() < kMaxProblems) server.problems.push_back(problem);
   }
+}
+
+// Microseconds of server CPU per response in the measured interval, or NaN.
+double CpuMicrosPerMessage(const StreamLoadResult& result) {
+  if (result.measured_responses == 0) return NAN;
+  return result.server_cpu_seconds * 1e6 / static_cast<double>(result.measured_responses);
 }
 
 // Runs every workload once against `target`, appending one sample per metric.
-void RunWorkloads(const std::string& target, const Flags& flags, Server& server) {
+// `cpu_seconds` reads the server's CPU time; empty when we did not spawn it.
+void RunWorkloads(const std::string& target, std::function<double()> cpu_seconds,
+                  const Flags& flags, ServerFigures& server) {
   StreamLoadOptions options;
   options.target = target;
+  options.model = server.model;
   options.payload_bytes = kPayloadBytes;
   options.warmup_seconds = flags.warmup_seconds;
   options.seconds = flags.seconds;
+  options.server_cpu_seconds = std::move(cpu_seconds);
 
   options.streams = 1;
   options.window = flags.window;
-  StreamLoadResult one = RunStreamLoad(options);
+  const StreamLoadResult one = RunStreamLoad(options);
   RecordLoad(one, server);
   server.samples[kPipelinedOne].push_back(one.messages_per_second);
+  server.samples[kCpuPipelinedOne].push_back(CpuMicrosPerMessage(one));
 
   options.streams = kManyStreams;
-  StreamLoadResult many = RunStreamLoad(options);
+  const StreamLoadResult many = RunStreamLoad(options);
   RecordLoad(many, server);
   server.samples[kPipelinedMany].push_back(many.messages_per_second);
+  server.samples[kCpuPipelinedMany].push_back(CpuMicrosPerMessage(many));
 
   options.streams = 1;
   options.window = 1;
-  StreamLoadResult ping_pong = RunStreamLoad(options);
+  const StreamLoadResult ping_pong = RunStreamLoad(options);
   RecordLoad(ping_pong, server);
-  server.samples[kPingPongP50].push_back(Percentile(ping_pong.latencies_us, 0.50));
-  server.samples[kPingPongP99].push_back(Percentile(ping_pong.latencies_us, 0.99));
+  const bool timed = !ping_pong.latencies_us.empty();
+  server.samples[kPingPongP50].push_back(timed ? Percentile(ping_pong.latencies_us, 0.50) : NAN);
+  server.samples[kPingPongP99].push_back(timed ? Percentile(ping_pong.latencies_us, 0.99) : NAN);
+  server.samples[kCpuPingPong].push_back(CpuMicrosPerMessage(ping_pong));
 
-  std::fprintf(stderr, "  %-8s x1 %s msg/s, x16 %s msg/s, ping-pong p50 %.1f us p99 %.1f us\n",
-               server.label.c_str(), WithThousands(one.messages_per_second).c_str(),
-               WithThousands(many.messages_per_second).c_str(), server.samples[kPingPongP50].back(),
-               server.samples[kPingPongP99].back());
-}
-
-void PrintTable(const Flags& flags, const Server& bare, const Server& sluiced) {
-  std::printf(
-      "sluice_stream_bench: %zu-byte payloads, window %d, %.1f s measured after %.1f s "
-      "warm-up, median of %d round(s)%s\n",
-      kPayloadBytes, flags.window, flags.seconds, flags.warmup_seconds, flags.rounds,
-      flags.rounds > 1 ? " with min-max below" : "");
-  for (const Server* server : {&bare, &sluiced}) {
-    std::printf("  %-8s %s\n", server->label.c_str(),
-                server->fixed_target.empty() ? server->path.c_str() : server->fixed_target.c_str());
-  }
-  std::printf("  cpus: server %s, client %s\n\n",
-              flags.server_cpus.empty() ? "unpinned" : flags.server_cpus.c_str(),
-              flags.client_cpus.empty() ? "unpinned" : flags.client_cpus.c_str());
-  std::printf("%-26s%-20s%-20s%s\n", "workload", "bare", "sluiced", "ratio (sluiced/bare)");
-  for (int m = 0; m < kMetricCount; ++m) {
-    const MetricInfo& info = kMetrics[static_cast<size_t>(m)];
-    const Summary b = Summarize(bare.samples[static_cast<size_t>(m)]);
-    const Summary s = Summarize(sluiced.samples[static_cast<size_t>(m)]);
-    std::printf("%-26s%-20s%-20s%s\n", info.name,
-                absl::StrCat(FormatValue(b.median, info.unit), " ", info.unit).c_str(),
-                absl::StrCat(FormatValue(s.median, info.unit), " ", info.unit).c_str(),
-                b.median > 0 ? absl::StrFormat("%.2f", s.median / b.median).c_str() : "n/a");
-    if (flags.rounds > 1) {
-      std::printf(
-          "%-26s%-20s%s\n", "  min-max",
-          absl::StrCat(FormatValue(b.min, info.unit), "-", FormatValue(b.max, info.unit)).c_str(),
-          absl::StrCat(FormatValue(s.min, info.unit), "-", FormatValue(s.max, info.unit)).c_str());
-    }
-  }
-  std::printf("\n");
-  for (const Server* server : {&bare, &sluiced}) {
-    std::printf("%-8s errors: %llu failed streams, %llu mismatched responses\n",
-                server->label.c_str(), static_cast<unsigned long long>(server->failed_streams),
-                static_cast<unsigned long long>(server->mismatches));
-    for (const std::string& problem : server->problems) {
-      std::printf("  %s\n", problem.c_str());
-    }
-  }
-}
-
-void PrintJson(const Flags& flags, const Server& bare, const Server& sluiced) {
-  std::string out = absl::StrFormat(
-      "{\n  \"config\": {\"payload_bytes\": %zu, \"window\": %d, \"streams_many\": %d, "
-      "\"seconds\": %s, \"warmup_seconds\": %s, \"rounds\": %d, \"server_cpus\": %s, "
-      "\"client_cpus\": %s},\n  \"servers\": {",
-      kPayloadBytes, flags.window, kManyStreams, JsonNumber(flags.seconds),
-      JsonNumber(flags.warmup_seconds), flags.rounds, JsonString(flags.server_cpus),
-      JsonString(flags.client_cpus));
-  for (const Server* server : {&bare, &sluiced}) {
-    absl::StrAppend(&out, server == &bare ? "\n" : ",\n", "    ", JsonString(server->label),
-                    ": {\"path\": ", JsonString(server->fixed_target.empty() ? server->path : ""),
-                    ", \"target\": ", JsonString(server->fixed_target),
-                    ", \"failed_streams\": ", server->failed_streams,
-                    ", \"mismatches\": ", server->mismatches, ", \"problems\": [");
-    for (size_t i = 0; i < server->problems.size(); ++i) {
-      absl::StrAppend(&out, i == 0 ? "" : ", ", JsonString(server->problems[i]));
-    }
-    absl::StrAppend(&out, "]}");
-  }
-  absl::StrAppend(&out, "\n  },\n  \"workloads\": [");
-  for (int m = 0; m < kMetricCount; ++m) {
-    const MetricInfo& info = kMetrics[static_cast<size_t>(m)];
-    absl::StrAppend(&out, m == 0 ? "\n" : ",\n", "    {\"name\": ", JsonString(info.name),
-                    ", \"key\": ", JsonString(info.key), ", \"unit\": ", JsonString(info.unit));
-    double medians[2] = {NAN, NAN};
-    for (const Server* server : {&bare, &sluiced}) {
-      const std::vector<double>& rounds = server->samples[static_cast<size_t>(m)];
-      const Summary summary = Summarize(rounds);
-      medians[server == &bare ? 0 : 1] = summary.median;
-      absl::StrAppend(&out, ", ", JsonString(server->label),
-                      ": {\"median\": ", JsonNumber(summary.median),
-                      ", \"min\": ", JsonNumber(summary.min),
-                      ", \"max\": ", JsonNumber(summary.max), ", \"rounds\": [");
-      for (size_t i = 0; i < rounds.size(); ++i) {
-        absl::StrAppend(&out, i == 0 ? "" : ", ", JsonNumber(rounds[i]));
-      }
-      absl::StrAppend(&out, "]}");
-    }
-    absl::StrAppend(
-        &out, ", \"ratio\": ", JsonNumber(medians[0] > 0 ? medians[1] / medians[0] : NAN), "}");
-  }
-  absl::StrAppend(&out, "\n  ]\n}\n");
-  std::fputs(out.c_str(), stdout);
+  std::fprintf(stderr,
+               "  %-14s x1 %.0f msg/s %.2f us/msg, x%d %.0f msg/s %.2f us/msg, "
+               "ping-pong p50 %.1f us p99 %.1f us %.2f us/msg\n",
+               server.label.c_str(), one.messages_per_second, CpuMicrosPerMessage(one),
+               kManyStreams, many.messages_per_second, CpuMicrosPerMessage(many),
+               server.samples[kPingPongP50].back(), server.samples[kPingPongP99].back(),
+               CpuMicrosPerMessage(ping_pong));
 }
 
 void PrintUsage() {
   std::fprintf(
       stderr,
       "usage: sluice_stream_bench [flags]\n"
-      "Runs the same bidi Stream workloads against sluiced and bare_echo_server and\n"
-      "prints both and their ratio.\n"
+      "Runs the same bidi Stream workloads against bare_echo_server and variants of\n"
+      "sluiced, interleaved in each round, and prints each variant's ratio to bare:\n"
+      "  sluiced         model echo, run inline on the stream's thread\n"
+      "  sluiced/pool    model echo_pool, sessions on the model thread pool\n"
+      "  sluiced/posted  model echo, sluiced --inline_actors=false\n"
+      "  --variants LIST          comma-separated labels from above (default: all)\n"
       "  --sluiced PATH           sluiced binary (default: <bench dir>/../engine/sluiced)\n"
       "  --bare PATH              bare_echo_server binary (default: <bench dir>/bare_echo_server)\n"
       "  --target-sluiced H:P     measure a running sluiced instead of spawning one\n"
+      "                           (sluiced/posted needs its own and is skipped)\n"
       "  --target-bare H:P        measure a running bare server instead of spawning one\n"
       "  --server-cpu LIST        pin spawned servers to CPUs, e.g. 1 or 0,2-3\n"
       "  --client-cpu LIST        pin this client to CPUs\n"
       "  --seconds S              measured seconds per run (default 3)\n"
       "  --warmup S               unmeasured seconds before each run (default 0.5)\n"
-      "  --rounds R               rounds, each running bare then sluiced (default 3)\n"
+      "  --rounds R               rounds, each running bare then every variant (default 3)\n"
       "  --window N               requests outstanding per pipelined stream (default 128)\n"
+      "  --markdown               print the table as GitHub markdown\n"
       "  --json                   print JSON instead of the table\n"
-      "  --server-logs            copy the servers' stdout/stderr to stderr\n");
+      "  --server-logs            copy the servers' stdout/stderr to stderr\n"
+      "Each server runs 3 workloads of (warm-up + seconds) per round.\n");
 }
 
 // Returns false (after printing why) on a bad command line.
@@ -292,6 +220,8 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
     bool ok = true;
     if (name == "--json") {
       flags.json = true;
+    } else if (name == "--markdown") {
+      flags.markdown = true;
     } else if (name == "--server-logs") {
       flags.server_logs = true;
     } else if (name == "--help" || name == "-h") {
@@ -307,6 +237,12 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
       flags.sluiced_target = value;
     } else if (name == "--target-bare") {
       flags.bare_target = value;
+    } else if (name == "--variants") {
+      flags.variants.clear();
+      for (absl::string_view label : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+        flags.variants.emplace_back(absl::StripAsciiWhitespace(label));
+      }
+      ok = !flags.variants.empty();
     } else if (name == "--server-cpu") {
       flags.server_cpus = value;
     } else if (name == "--client-cpu") {
@@ -328,6 +264,10 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
       return false;
     }
   }
+  if (flags.json && flags.markdown) {
+    std::fprintf(stderr, "sluice_stream_bench: --json and --markdown exclude each other\n");
+    return false;
+  }
   return true;
 }
 
@@ -335,6 +275,53 @@ std::filesystem::path OwnDirectory() {
   std::error_code error;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
   return error ? std::filesystem::current_path() : exe.parent_path();
+}
+
+// argv as a shell would need it, for the report.
+std::string CommandLine(int argc, char** argv) {
+  std::vector<std::string> words;
+  for (int i = 0; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.empty() || word.find_first_of(" \t\n'\"\\$`*?;&|<>()") != std::string::npos) {
+      word = absl::StrCat("'", absl::StrJoin(absl::StrSplit(word, '\''), "'\\''"), "'");
+    }
+    words.push_back(std::move(word));
+  }
+  return absl::StrJoin(words, " ");
+}
+
+// Spawns `server` (unless it has a fixed target) and runs the workloads once on it.
+// Returns false if it could not be started, which ends the benchmark.
+bool MeasureOnce(const Flags& flags, const cpu_set_t& server_cpus, ServerFigures& server,
+                 bool& clean_exits) {
+  if (!server.target.empty()) {
+    RunWorkloads(server.target, nullptr, flags, server);
+    return true;
+  }
+  ServerProcessOptions spawn;
+  spawn.label = server.label;
+  spawn.path = server.path;
+  spawn.args = server.args;
+  spawn.cpus = server_cpus;
+  spawn.forward_logs = flags.server_logs;
+  absl::StatusOr<std::unique_ptr<ServerProcess>> process = ServerProcess::Start(spawn);
+  if (!process.ok()) {
+    std::fprintf(stderr, "sluice_stream_bench: cannot start %s: %s\n", server.label.c_str(),
+                 process.status().ToString().c_str());
+    return false;
+  }
+  const ServerProcess* child = process->get();
+  auto cpu_seconds = [child]() {
+    const absl::StatusOr<double> seconds = child->CpuSeconds();
+    return seconds.ok() ? *seconds : NAN;
+  };
+  RunWorkloads(child->target(), cpu_seconds, flags, server);
+  if (absl::Status stopped = (*process)->Stop(); !stopped.ok()) {
+    clean_exits = false;
+    std::fprintf(stderr, "  %s\n", std::string(stopped.message()).c_str());
+    if (server.problems.size() < kMaxProblems) server.problems.emplace_back(stopped.message());
+  }
+  return true;
 }
 
 int Run(int argc, char** argv) {
@@ -345,6 +332,12 @@ int Run(int argc, char** argv) {
     flags.sluiced_path = (own_dir / ".." / "engine" / "sluiced").lexically_normal().string();
   }
   if (flags.bare_path.empty()) flags.bare_path = (own_dir / "bare_echo_server").string();
+  absl::StatusOr<std::vector<Variant>> variants = SelectVariants(flags);
+  if (!variants.ok()) {
+    std::fprintf(stderr, "sluice_stream_bench: --variants: %s\n",
+                 std::string(variants.status().message()).c_str());
+    return 2;
+  }
 
   // Servers get --server-cpu, or else the affinity we started with, never the
   // client's pinning (fork would pass that on).
@@ -369,61 +362,70 @@ int Run(int argc, char** argv) {
     }
   }
 
+  // servers[0] is the baseline the report divides by.
+  std::vector<ServerFigures> servers(1);
+  servers[0].label = "bare";
+  servers[0].description = absl::StrCat(
+      flags.bare_target.empty() ? "bare_echo_server" : "running at " + flags.bare_target,
+      ": gRPC callback echo, the transport's ceiling");
+  servers[0].path = flags.bare_path;
+  servers[0].args = {"--listen", "127.0.0.1:0"};
+  servers[0].model = "echo";
+  servers[0].target = flags.bare_target;
+  for (const Variant& variant : *variants) {
+    ServerFigures& server = servers.emplace_back();
+    server.label = variant.label;
+    std::vector<std::string> how = {
+        flags.sluiced_target.empty() ? "sluiced" : "running at " + flags.sluiced_target};
+    how.insert(how.end(), variant.extra_args.begin(), variant.extra_args.end());
+    server.description =
+        absl::StrCat(absl::StrJoin(how, " "), ", model ", variant.model, ": ", variant.description);
+    server.path = flags.sluiced_path;
+    server.args = {"--listen", "127.0.0.1:0"};
+    server.args.insert(server.args.end(), variant.extra_args.begin(), variant.extra_args.end());
+    server.model = variant.model;
+    server.target = flags.sluiced_target;
+  }
+
   // Fail before measuring anything rather than after the first server's runs.
-  for (const auto& [path, target] : {std::pair{flags.bare_path, flags.bare_target},
-                                     std::pair{flags.sluiced_path, flags.sluiced_target}}) {
-    if (target.empty() && access(path.c_str(), X_OK) != 0) {
+  for (const ServerFigures& server : servers) {
+    if (server.target.empty() && access(server.path.c_str(), X_OK) != 0) {
       std::fprintf(stderr, "sluice_stream_bench: cannot execute '%s': %s (see --help)\n",
-                   path.c_str(), std::strerror(errno));
+                   server.path.c_str(), std::strerror(errno));
       return 1;
     }
   }
 
-  Server bare;
-  bare.label = "bare";
-  bare.path = flags.bare_path;
-  bare.fixed_target = flags.bare_target;
-  Server sluiced;
-  sluiced.label = "sluiced";
-  sluiced.path = flags.sluiced_path;
-  sluiced.fixed_target = flags.sluiced_target;
+  RunDescription run;
+  run.command_line = CommandLine(argc, argv);
+  run.payload_bytes = kPayloadBytes;
+  run.window = flags.window;
+  run.streams_many = kManyStreams;
+  run.seconds = flags.seconds;
+  run.warmup_seconds = flags.warmup_seconds;
+  run.rounds = flags.rounds;
+  run.server_cpus = flags.server_cpus;
+  run.client_cpus = flags.client_cpus;
+  DescribeMachine(run);
+
   bool clean_exits = true;
   for (int round = 1; round <= flags.rounds; ++round) {
     std::fprintf(stderr, "round %d/%d\n", round, flags.rounds);
-    for (Server* server : {&bare, &sluiced}) {
-      if (!server->fixed_target.empty()) {
-        RunWorkloads(server->fixed_target, flags, *server);
-        continue;
-      }
-      ServerProcessOptions spawn;
-      spawn.label = server->label;
-      spawn.path = server->path;
-      spawn.args = {"--listen", "127.0.0.1:0"};
-      spawn.cpus = server_cpus;
-      spawn.forward_logs = flags.server_logs;
-      absl::StatusOr<std::unique_ptr<ServerProcess>> process = ServerProcess::Start(spawn);
-      if (!process.ok()) {
-        std::fprintf(stderr, "sluice_stream_bench: cannot start %s: %s\n", server->label.c_str(),
-                     process.status().ToString().c_str());
-        return 1;
-      }
-      RunWorkloads((*process)->target(), flags, *server);
-      if (absl::Status stopped = (*process)->Stop(); !stopped.ok()) {
-        clean_exits = false;
-        std::fprintf(stderr, "  %s\n", std::string(stopped.message()).c_str());
-        if (server->problems.size() < 20) server->problems.emplace_back(stopped.message());
-      }
+    for (ServerFigures& server : servers) {
+      if (!MeasureOnce(flags, server_cpus, server, clean_exits)) return 1;
     }
   }
 
   if (flags.json) {
-    PrintJson(flags, bare, sluiced);
+    PrintJson(run, servers);
   } else {
-    PrintTable(flags, bare, sluiced);
+    PrintTable(run, servers, flags.markdown);
   }
   std::fflush(stdout);
-  const bool all_good = clean_exits && bare.failed_streams == 0 && bare.mismatches == 0 &&
-                        sluiced.failed_streams == 0 && sluiced.mismatches == 0;
+  bool all_good = clean_exits;
+  for (const ServerFigures& server : servers) {
+    all_good = all_good && server.failed_streams == 0 && server.mismatches == 0;
+  }
   return all_good ? 0 : 1;
 }
 

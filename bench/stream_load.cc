@@ -312,6 +312,7 @@ StreamLoadResult RunStreamLoad(const StreamLoadOptions& options) {
   for (auto& stream : streams) stream->Start(*stub);
 
   std::this_thread::sleep_for(std::chrono::duration<double>(options.warmup_seconds));
+  const double start_cpu = options.server_cpu_seconds ? options.server_cpu_seconds() : NAN;
   const uint64_t start_count = TotalResponses(streams);
   const Clock::time_point start = Clock::now();
   run.recording.store(true, std::memory_order_relaxed);
@@ -319,8 +320,11 @@ StreamLoadResult RunStreamLoad(const StreamLoadOptions& options) {
   run.recording.store(false, std::memory_order_relaxed);
   const Clock::time_point end = Clock::now();
   const uint64_t end_count = TotalResponses(streams);
-  result.messages_per_second = static_cast<double>(end_count - start_count) /
+  const double end_cpu = options.server_cpu_seconds ? options.server_cpu_seconds() : NAN;
+  result.measured_responses = end_count - start_count;
+  result.messages_per_second = static_cast<double>(result.measured_responses) /
                                std::chrono::duration<double>(end - start).count();
+  result.server_cpu_seconds = end_cpu - start_cpu;  // NaN if either is.
 
   for (auto& stream : streams) stream->Stop();
   if (!run.AwaitDone(options.streams, options.drain_timeout_seconds)) {

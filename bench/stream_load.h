@@ -5,8 +5,10 @@
 
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,9 @@ struct StreamLoadOptions {
   double warmup_seconds = 0.5;        // Run, but not measured.
   double seconds = 3;                 // Measured.
   double drain_timeout_seconds = 10;  // After the run, before cancelling the calls.
+  // Optional: the server's CPU time so far in seconds (NaN if unknown), read at the
+  // start and the end of the measured interval on the thread running RunStreamLoad().
+  std::function<double()> server_cpu_seconds;
 };
 
 struct StreamLoadResult {
@@ -29,6 +34,9 @@ struct StreamLoadResult {
   // Round-trip times in microseconds of the requests sent and answered during the
   // measured interval, sorted ascending.
   std::vector<double> latencies_us;
+  uint64_t measured_responses = 0;  // During the measured interval.
+  // Server CPU time spent during the measured interval, or NaN when not sampled.
+  double server_cpu_seconds = NAN;
   uint64_t responses = 0;       // Over the whole run, warm-up included.
   uint64_t mismatches = 0;      // Responses that do not answer what was sent, in order.
   uint64_t failed_streams = 0;  // Calls that ended with a non-OK status.

@@ -1,0 +1,92 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The output side of sluice_stream_bench: what each server measured, and its rendering
+// as a terminal table, a GitHub-markdown table or JSON, headed by the machine and date.
+
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sluice::bench {
+
+enum Metric : int {
+  kPipelinedOne,
+  kPipelinedMany,
+  kPingPongP50,
+  kPingPongP99,
+  kCpuPipelinedOne,  // Server CPU time per response during each workload.
+  kCpuPipelinedMany,
+  kCpuPingPong,
+  kMetricCount
+};
+
+struct MetricInfo {
+  const char* name;  // Row label, unit included.
+  const char* key;   // JSON key.
+  const char* unit;
+  int decimals;  // -1: an integer with thousands separators.
+};
+
+inline constexpr std::array<MetricInfo, kMetricCount> kMetrics = {{
+    {"pipelined x1 msg/s", "pipelined_x1_msgs_per_s", "msg/s", -1},
+    {"pipelined x16 msg/s", "pipelined_x16_msgs_per_s", "msg/s", -1},
+    {"ping-pong p50 us", "ping_pong_p50_us", "us", 1},
+    {"ping-pong p99 us", "ping_pong_p99_us", "us", 1},
+    {"server CPU us/msg x1", "server_cpu_us_per_msg_x1", "us/msg", 2},
+    {"server CPU us/msg x16", "server_cpu_us_per_msg_x16", "us/msg", 2},
+    {"server CPU us/msg ping-pong", "server_cpu_us_per_msg_ping_pong", "us/msg", 2},
+}};
+
+// One server under comparison and everything measured on it. Plain data, owned and
+// filled by the benchmark's main thread.
+struct ServerFigures {
+  std::string label;  // "bare", "sluiced", "sluiced/pool", ...
+  // One line for the header: how it runs and what distinguishes it.
+  std::string description;
+  std::string path;  // The spawned binary (when `target` is empty).
+  std::vector<std::string> args;
+  std::string model;   // Named by each stream's first request.
+  std::string target;  // A running server to measure instead (--target-*).
+  // One sample per round; NaN where nothing could be measured (e.g. the CPU time
+  // of a server we did not spawn).
+  std::array<std::vector<double>, kMetricCount> samples;
+  uint64_t failed_streams = 0;
+  uint64_t mismatches = 0;
+  std::vector<std::string> problems;  // The first few, for a human.
+};
+
+// How the figures were produced, printed above them.
+struct RunDescription {
+  std::string command_line;
+  size_t payload_bytes = 0;
+  int window = 0;
+  int streams_many = 0;
+  double seconds = 0;
+  double warmup_seconds = 0;
+  int rounds = 0;
+  std::string server_cpus;  // Empty: unpinned.
+  std::string client_cpus;
+  std::string cpu_model;  // Filled by DescribeMachine().
+  long cores = 0;
+  std::string kernel;
+  std::string date;
+};
+
+// Fills the CPU model, core count, kernel and date (UTC) of `run`.
+void DescribeMachine(RunDescription& run);
+
+// Prints the table to stdout. servers[0] is the baseline every other server's ratio
+// is taken against. The terminal table puts all servers side by side when that fits
+// in 100 columns, and prints one block per server otherwise; the markdown table is
+// always one table.
+void PrintTable(const RunDescription& run, const std::vector<ServerFigures>& servers,
+                bool markdown);
+
+// Prints everything, every round of every server included, as JSON to stdout.
+void PrintJson(const RunDescription& run, const std::vector<ServerFigures>& servers);
+
+}  // namespace sluice::bench
