@@ -94,6 +94,9 @@ void SessionActor::Receive(SessionMessage& message) {
     }
   } else if (std::holds_alternative<ContinuePump>(message)) {
     Pump();
+  } else if (std::holds_alternative<Notified>(message)) {
+    notify_pending_ = true;
+    Pump();
   } else if (std::holds_alternative<CancelSession>(message)) {
     Release(/*cancelled=*/true);
   } else if (std::holds_alternative<CloseSession>(message)) {
@@ -101,7 +104,17 @@ void SessionActor::Receive(SessionMessage& message) {
   }
 }
 
+// Notify() may come from any thread at any time, even after the stream ended:
+// a weak reference, so a model holding the context never keeps us alive.
+void SessionActor::InstallNotifier() {
+  std::weak_ptr<Actor<SessionMessage>> weak = weak_from_this();
+  context_->SetNotifier([weak] {
+    if (auto self = weak.lock()) self->Send(Notified{});
+  });
+}
+
 void SessionActor::Open() {
+  InstallNotifier();
   absl::StatusOr<std::unique_ptr<ModelSession>> session;
   try {
     session = model_.model->NewSession(context_);
@@ -135,9 +148,15 @@ void SessionActor::Pump() {
       backlog_.pop_front();
       current_started_ = false;
       resume_wanted_ = false;
+      waiting_for_notify_ = false;
     }
     if (room_ == 0 || timer_pending_) return;  // Resumed by WindowGrant / TimerFired.
     if (current_started_ && !resume_wanted_) return;
+    if (waiting_for_notify_) {
+      if (!notify_pending_) return;  // Resumed by Notified.
+      notify_pending_ = false;
+      waiting_for_notify_ = false;
+    }
     if (calls == kMaxCallsPerTurn) {
       Send(ContinuePump{});  // Yield the thread; our own pending turn continues.
       return;
@@ -196,6 +215,10 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
     case Step::Kind::kResumeAfter:
       resume_wanted_ = true;
       ArmTimer(step.delay());
+      break;
+    case Step::Kind::kWait:
+      resume_wanted_ = true;
+      waiting_for_notify_ = true;
       break;
     case Step::Kind::kFail:
       failed_ = true;

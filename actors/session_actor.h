@@ -60,6 +60,7 @@ class SessionActor final : public Actor<SessionMessage> {
   class CallSink;
 
   void Open();
+  void InstallNotifier();
   void Pump();
   Step CallModel(CallSink& sink);
   void Deliver(CallSink& sink, const Step& step);
@@ -80,6 +81,8 @@ class SessionActor final : public Actor<SessionMessage> {
   std::optional<Work> current_;
   bool current_started_ = false;
   bool resume_wanted_ = false;
+  bool waiting_for_notify_ = false;  // The model returned Step::Wait().
+  bool notify_pending_ = false;      // A Notify() not yet consumed by a Wait().
   bool timer_pending_ = false;
   uint64_t timer_generation_ = 0;
   uint32_t room_;

@@ -76,9 +76,11 @@ struct TimerFired {
 };
 /// Continue pumping after yielding the thread.
 struct ContinuePump {};
+/// The model called SessionContext::Notify().
+struct Notified {};
 
 using SessionMessage =
     std::variant<std::monostate, OpenSession, SessionRequest, WindowGrant, HalfClose, CancelSession,
-                 CloseSession, TimerFired, ContinuePump>;
+                 CloseSession, TimerFired, ContinuePump, Notified>;
 
 }  // namespace sluice::actors

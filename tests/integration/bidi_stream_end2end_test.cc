@@ -181,6 +181,36 @@ TEST(BidiStreamEnd2endTest, ClientCancelMidGenerationStopsTheModel) {
   EXPECT_GE(server.engine().Stats().sessions_cancelled, 1);
 }
 
+// A session that waits on outside events (Step::Wait) is resumed by
+// SessionContext::Notify() from another thread, and no notification is lost,
+// including one that arrives while the session is not waiting.
+TEST(BidiStreamEnd2endTest, WaitingSessionIsResumedByNotify) {
+  TestServer server;
+  auto stub = server.NewStub();
+  grpc::ClientContext context;
+  auto stream = stub->Stream(&context);
+  ASSERT_TRUE(stream->Write(MakeRequest("doorbell", "", 1, {{"rings", "3"}})));
+  server.doorbell_probe->waiting.Wait();
+  InferResponse response;
+  server.doorbell_probe->Ring();
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.payload(), "ring 1");
+  EXPECT_FALSE(response.final());
+  std::thread ringer([&] {
+    server.doorbell_probe->Ring();
+    server.doorbell_probe->Ring();
+  });
+  ringer.join();
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.payload(), "ring 2");
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.payload(), "ring 3");
+  EXPECT_TRUE(response.final());
+  stream->WritesDone();
+  EXPECT_FALSE(stream->Read(&response));
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
 TEST(BidiStreamEnd2endTest, DeadlineEndsStreamAndCancelsModel) {
   TestServer server;
   auto stub = server.NewStub();

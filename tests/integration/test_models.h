@@ -129,6 +129,58 @@ class FaultyModel final : public Model {
   };
 };
 
+/// What a Doorbell session exposes to the test: its context, to ring it.
+struct DoorbellProbe {
+  std::atomic<int> rings{0};
+  std::shared_ptr<const SessionContext> context;
+  OnceEvent waiting;  // The session returned Wait() for the first time.
+
+  void Ring() {
+    rings.fetch_add(1);
+    context->Notify();
+  }
+};
+
+/// Waits for outside events: answers "ring N" for every Ring() the test
+/// makes, and is done after the request's "rings" parameter (default 3).
+class Doorbell final : public Model {
+ public:
+  explicit Doorbell(std::shared_ptr<DoorbellProbe> probe) : probe_(std::move(probe)) {}
+
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>& context) override {
+    probe_->context = context;
+    return std::make_unique<Session>(probe_);
+  }
+
+ private:
+  class Session final : public ModelSession {
+   public:
+    explicit Session(std::shared_ptr<DoorbellProbe> probe) : probe_(std::move(probe)) {}
+    Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      auto it = request.parameters().find("rings");
+      target_ = it == request.parameters().end() ? 3 : std::stoi(it->second);
+      return OnResume(sink);
+    }
+    Step OnResume(ResponseSink& sink) override {
+      while (answered_ < probe_->rings.load() && answered_ < target_ && sink.room() > 0) {
+        v1::InferResponse response;
+        response.set_payload("ring " + std::to_string(++answered_));
+        (void)sink.Emit(std::move(response));
+      }
+      if (answered_ == target_) return Step::Done();
+      probe_->waiting.Fire();
+      return Step::Wait();
+    }
+
+   private:
+    std::shared_ptr<DoorbellProbe> probe_;
+    int target_ = 0;
+    int answered_ = 0;
+  };
+  std::shared_ptr<DoorbellProbe> probe_;
+};
+
 /// A model whose sessions cannot be created.
 class UnopenableModel final : public Model {
  public:

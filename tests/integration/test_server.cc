@@ -40,6 +40,10 @@ TestServer::TestServer(EngineOptions options) {
   EXPECT_TRUE(
       engine_->RegisterModel({.name = "unopenable", .model = std::make_shared<UnopenableModel>()})
           .ok());
+  EXPECT_TRUE(
+      engine_
+          ->RegisterModel({.name = "doorbell", .model = std::make_shared<Doorbell>(doorbell_probe)})
+          .ok());
   const absl::Status started = engine_->Start();
   EXPECT_TRUE(started.ok()) << started;
 }

@@ -31,9 +31,10 @@ class TestServer {
 
   /// Models registered besides echo and tokens:
   /// "generator" (ObservedGenerator, 64 B), "big" (ObservedGenerator, 256 KiB),
-  /// "faulty", "unopenable".
+  /// "faulty", "unopenable", "doorbell" (Doorbell).
   std::shared_ptr<GeneratorProbe> generator_probe = std::make_shared<GeneratorProbe>();
   std::shared_ptr<GeneratorProbe> big_probe = std::make_shared<GeneratorProbe>();
+  std::shared_ptr<DoorbellProbe> doorbell_probe = std::make_shared<DoorbellProbe>();
 
  private:
   std::unique_ptr<Engine> engine_;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -22,7 +23,7 @@ namespace sluice {
 /// What a session call asks the engine to do next.
 class Step {
  public:
-  enum class Kind { kDone, kResume, kResumeAfter, kFail };
+  enum class Kind { kDone, kResume, kResumeAfter, kWait, kFail };
 
   /// The current request (or half-close) is complete. The last response
   /// emitted for it is marked `final`.
@@ -36,6 +37,11 @@ class Step {
     step.delay_ = delay;
     return step;
   }
+  /// More to emit when something outside the engine happens (a publisher, a
+  /// backend callback): call OnResume() once SessionContext::Notify() has been
+  /// called (and there is room). A Notify() that came before Wait() counts, so
+  /// none is lost; OnResume() may therefore find nothing new and Wait() again.
+  static Step Wait() { return Step(Kind::kWait); }
   /// Unrecoverable: the stream is closed with `status` (must not be OK).
   static Step Fail(absl::Status status) {
     Step step(Kind::kFail);
@@ -97,14 +103,24 @@ class SessionContext {
   /// server shutting down). A long model call polls this to stop at once.
   bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
 
+  /// Thread-safe, from any thread: wakes a session that returned Step::Wait().
+  /// Cheap, and harmless after the stream ended.
+  void Notify() const {
+    if (notifier_) notifier_();
+  }
+
   /// Engine-only: marks the stream cancelled.
   void MarkCancelled() { cancelled_.store(true, std::memory_order_release); }
+  /// Engine-only, before the session is created: what Notify() calls.
+  void SetNotifier(std::function<void()> notifier) { notifier_ = std::move(notifier); }
 
  private:
   const std::string stream_id_;
   const std::string model_;
   const std::string model_version_;
   const std::chrono::system_clock::time_point deadline_;
+  // Set once before the model sees this context, then only read.
+  std::function<void()> notifier_;
   // Release/acquire: a model that sees `true` also sees what the engine did
   // before cancelling.
   std::atomic<bool> cancelled_{false};
