@@ -125,9 +125,14 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   /// Actor-only. Handles one message. Must not block and must not throw.
   virtual void Receive(Msg& message) = 0;
 
-  /// Thread-safe. Refuses every later Send(); queued messages are still
-  /// delivered to Receive().
+  /// Thread-safe. Refuses every later Send(). Messages already queued are
+  /// delivered if a turn is pending, else destroyed with the actor.
   void CloseMailbox() { mailbox_.Close(); }
+
+  /// Actor-only: ends the current turn after this message and posts the next
+  /// one to the executor, so other actors get the thread. (A message an actor
+  /// sends itself does not do that: the running turn would just pop it.)
+  void YieldTurn() { yield_requested_ = true; }
 
   /// True when called from this actor's own turn (for debug checks).
   bool InThisActor() const { return internal::current_actor == this; }
@@ -185,14 +190,17 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
     Msg message;
     while (true) {
       int64_t consumed = 0;
-      while (consumed < budget && mailbox_.TryPop(message)) {
+      while (consumed < budget && !yield_requested_ && mailbox_.TryPop(message)) {
         ++consumed;
         Receive(message);
       }
       budget -= consumed;
+      const bool yielded = yield_requested_;
+      yield_requested_ = false;
       if (!mailbox_.EndTurn(consumed)) break;  // Idle: the next push wakes us.
-      // Budget spent (fairness), or a counted message not yet visible: post.
-      if (budget <= 0 || consumed == 0) {
+      // Yielded or budget spent (fairness), or a counted message not yet
+      // visible: post the rest.
+      if (yielded || budget <= 0 || consumed == 0) {
         Schedule();
         break;
       }
@@ -203,6 +211,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   Executor executor_;
   const int64_t max_messages_per_turn_;
   const Placement placement_;
+  bool yield_requested_ = false;  // Actor-only.
   Mailbox<Msg> mailbox_;
 };
 

@@ -10,9 +10,11 @@
 
 namespace sluice::actors {
 
-void LiveStreams::Add(const std::shared_ptr<StreamActor>& stream) {
+absl::Status LiveStreams::Add(const std::shared_ptr<StreamActor>& stream) {
   absl::MutexLock lock(&mu_);
+  if (!abort_status_.ok()) return abort_status_;
   streams_.emplace(stream.get(), stream);
+  return absl::OkStatus();
 }
 
 void LiveStreams::Remove(const StreamActor* stream) {
@@ -37,6 +39,7 @@ size_t LiveStreams::AbortAll(const absl::Status& status) {
   std::vector<std::shared_ptr<StreamActor>> live;
   {
     absl::MutexLock lock(&mu_);
+    abort_status_ = status;
     live.reserve(streams_.size());
     for (auto& [key, weak] : streams_) {
       if (auto stream = weak.lock()) live.push_back(std::move(stream));

@@ -24,7 +24,10 @@ class StreamActor;
 /// message.
 class LiveStreams {
  public:
-  void Add(const std::shared_ptr<StreamActor>& stream) ABSL_LOCKS_EXCLUDED(mu_);
+  /// Registers a starting stream. After AbortAll() it registers nothing and
+  /// returns the abort status, which the stream then ends with: no stream
+  /// that slips in late escapes the drain.
+  absl::Status Add(const std::shared_ptr<StreamActor>& stream) ABSL_LOCKS_EXCLUDED(mu_);
   void Remove(const StreamActor* stream) ABSL_LOCKS_EXCLUDED(mu_);
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -32,7 +35,8 @@ class LiveStreams {
   bool WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
-  /// Asks every live stream to end now with `status`; returns how many.
+  /// Asks every live stream, and every one added later, to end now with
+  /// `status` (not OK); returns how many were live.
   size_t AbortAll(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
@@ -40,6 +44,7 @@ class LiveStreams {
 
   mutable absl::Mutex mu_;
   std::unordered_map<const StreamActor*, std::weak_ptr<StreamActor>> streams_ ABSL_GUARDED_BY(mu_);
+  absl::Status abort_status_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sluice::actors

@@ -89,7 +89,7 @@ class Mailbox {
   }
 
   /// Thread-safe. After Close() every Push() returns kClosed. Messages already
-  /// queued stay queued and are destroyed with the mailbox.
+  /// queued stay queued: popped by a pending turn, or destroyed with the mailbox.
   void Close() { closed_.store(true, std::memory_order_release); }
 
   /// Thread-safe. Approximate number of queued messages (for metrics only).

@@ -11,17 +11,20 @@
 namespace sluice::actors {
 namespace {
 
-// Numeric versions order as numbers ("10" after "9"); anything else, and a
-// number against a non-number, orders as text.
 bool ParseNumber(std::string_view text, uint64_t& value) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   return error == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 
+// A strict weak order (std::sort needs one): numeric versions first, by
+// value; then the others, as text. So "2" < "10" < "1a" < "beta".
 bool VersionLess(std::string_view a, std::string_view b) {
   uint64_t na = 0;
   uint64_t nb = 0;
-  if (ParseNumber(a, na) && ParseNumber(b, nb)) return na < nb;
+  const bool a_numeric = ParseNumber(a, na);
+  const bool b_numeric = ParseNumber(b, nb);
+  if (a_numeric != b_numeric) return a_numeric;
+  if (a_numeric) return na < nb;
   return a < b;
 }
 

@@ -38,14 +38,15 @@ class ModelRegistry {
   absl::Status Add(ModelSpec spec);
 
   /// The entry for `name` and `version`, or, for an empty version, the
-  /// highest registered version. Null when there is none.
+  /// highest registered version: the largest numeric one if any is numeric,
+  /// else the last in text order. Null when there is none.
   const ModelEntry* Find(std::string_view name, std::string_view version) const;
 
   /// Every registered name, sorted (for error messages and listings).
   std::vector<std::string> Names() const;
 
  private:
-  // Per name, versions sorted ascending (numeric when both are numbers).
+  // Per name, versions sorted ascending: numeric ones by value, then the rest.
   std::map<std::string, std::vector<ModelEntry>, std::less<>> models_;
 };
 

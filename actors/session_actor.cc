@@ -50,12 +50,13 @@ class SessionActor::CallSink final : public ResponseSink {
   std::vector<v1::InferResponse> responses_;
 };
 
-SessionActor::SessionActor(Executor executor, uint32_t max_messages_per_turn,
+SessionActor::SessionActor(ActorCensus* census, Executor executor, uint32_t max_messages_per_turn,
                            const ModelEntry& model, std::shared_ptr<SessionContext> context,
                            std::shared_ptr<StreamActor> stream, uint32_t window,
                            metrics::EngineCounters* counters)
     : Actor(executor, max_messages_per_turn,
             model.execution == Execution::kInline ? Placement::kAnyThread : Placement::kOwnPool),
+      census_(census),
       model_(model),
       context_(std::move(context)),
       counters_(counters),
@@ -63,14 +64,14 @@ SessionActor::SessionActor(Executor executor, uint32_t max_messages_per_turn,
       stream_(std::move(stream)),
       room_(window) {
   to_stream_.emplace(stream_->NewProducerToken());
-  counters_->Add(counters_->session_actors_alive, 1);
+  census_->Born(ActorCensus::Kind::kSession);
 }
 
 SessionActor::~SessionActor() {
   // Normally released by a CloseSession/CancelSession turn; this covers an
   // engine torn down with sessions still queued.
   to_stream_.reset();
-  counters_->Add(counters_->session_actors_alive, -1);
+  census_->Died(ActorCensus::Kind::kSession);
 }
 
 void SessionActor::Receive(SessionMessage& message) {
@@ -158,7 +159,8 @@ void SessionActor::Pump() {
       waiting_for_notify_ = false;
     }
     if (calls == kMaxCallsPerTurn) {
-      Send(ContinuePump{});  // Yield the thread; our own pending turn continues.
+      Send(ContinuePump{});  // Picked up by the next turn...
+      YieldTurn();           // ...which is posted, so other sessions run first.
       return;
     }
     ++calls;

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "actors/actor.h"
+#include "actors/actor_census.h"
 #include "actors/model_registry.h"
 #include "actors/stream_messages.h"
 #include "metrics/engine_counters.h"
@@ -27,7 +28,7 @@ class StreamActor;
 /// It owns the ModelSession (created on OpenSession) and calls it for each
 /// request in order: a request starts only when the previous one is Done, and
 /// every call starts with outbound room >= 1. Room is the stream's window
-/// credit: it starts at the model's share of the window, shrinks by one per
+/// credit: it starts at outbound_window, shrinks by one per
 /// response emitted, and grows by WindowGrant as the stream's writes complete,
 /// so a model that generates faster than the client reads is paused (it is
 /// simply not called) instead of buffering.
@@ -42,9 +43,10 @@ class SessionActor final : public Actor<SessionMessage> {
  public:
   /// `stream` receives SessionOutput; `window` is the initial room. The
   /// executor is the model pool's, or the stream pool's for an inline model.
-  SessionActor(Executor executor, uint32_t max_messages_per_turn, const ModelEntry& model,
-               std::shared_ptr<SessionContext> context, std::shared_ptr<StreamActor> stream,
-               uint32_t window, metrics::EngineCounters* counters);
+  SessionActor(ActorCensus* census, Executor executor, uint32_t max_messages_per_turn,
+               const ModelEntry& model, std::shared_ptr<SessionContext> context,
+               std::shared_ptr<StreamActor> stream, uint32_t window,
+               metrics::EngineCounters* counters);
   ~SessionActor() override;
 
  protected:
@@ -67,6 +69,7 @@ class SessionActor final : public Actor<SessionMessage> {
   void ArmTimer(std::chrono::nanoseconds delay);
   void Release(bool cancelled);
 
+  ActorCensus* const census_;
   const ModelEntry model_;  // A copy: the session may outlive its stream actor.
   const std::shared_ptr<SessionContext> context_;
   metrics::EngineCounters* const counters_;

@@ -3,11 +3,13 @@
 #include "actors/stream_actor.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "actors/actor_census.h"
 #include "actors/live_streams.h"
 
 namespace sluice::actors {
@@ -39,21 +41,31 @@ StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<S
       port_(std::move(port)),
       deadline_(deadline),
       credits_(settings_.credits_per_stream) {
-  counters_->Add(counters_->stream_actors_alive, 1);
+  environment_.census->Born(ActorCensus::Kind::kStream);
 }
 
-StreamActor::~StreamActor() { counters_->Add(counters_->stream_actors_alive, -1); }
+StreamActor::~StreamActor() { environment_.census->Died(ActorCensus::Kind::kStream); }
 
-void StreamActor::Start() {
+void StreamActor::OnStart() {
+  // Messages from different threads may be dequeued in any order, so the end
+  // of the stream can come first; then there is nothing left to start.
+  if (started_ || reactor_done_) return;
   started_ = true;
   counters_->Add(counters_->streams_started, 1);
-  environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
+  const absl::Status refused =
+      environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
+  if (!refused.ok()) {
+    if (!finished_) Finish(refused, /*cancel_session=*/true);
+    return;
+  }
   MaybeStartRead();
 }
 
 void StreamActor::Receive(StreamMessage& message) {
   if (auto* read = std::get_if<ReadDone>(&message)) {
     OnRead(*read);
+  } else if (std::holds_alternative<StartStream>(message)) {
+    OnStart();
   } else if (auto* output = std::get_if<SessionOutput>(&message)) {
     OnSessionOutput(*output);
   } else if (auto* write = std::get_if<WriteDone>(&message)) {
@@ -62,9 +74,10 @@ void StreamActor::Receive(StreamMessage& message) {
     if (finished_) return;
     Finish(cancel->deadline_expired
                ? absl::DeadlineExceededError("the stream's deadline expired")
-               : absl::CancelledError("the stream was cancelled by the client"));
+               : absl::CancelledError("the stream was cancelled by the client"),
+           /*cancel_session=*/true);
   } else if (auto* abort = std::get_if<AbortStream>(&message)) {
-    if (!finished_) Finish(abort->status);
+    if (!finished_) Finish(abort->status, /*cancel_session=*/true);
   } else if (std::holds_alternative<ReactorDone>(message)) {
     OnReactorDone();
   }
@@ -108,6 +121,13 @@ void StreamActor::OnRead(ReadDone& read) {
                  "parameter 'timestamp' must be a decimal integer, got '", it->second, "'")));
       return;
     }
+    if (timestamp == std::numeric_limits<int64_t>::max()) {
+      // The next automatic timestamp would overflow.
+      Reject(request, absl::InvalidArgumentError(absl::StrCat(
+                          "timestamp ", timestamp, " is too large; the largest allowed is ",
+                          std::numeric_limits<int64_t>::max() - 1)));
+      return;
+    }
     if (last_timestamp_.has_value() && timestamp <= *last_timestamp_) {
       Reject(request, absl::InvalidArgumentError(absl::StrCat(
                           "timestamp ", timestamp, " is not greater than the previous ",
@@ -135,14 +155,16 @@ void StreamActor::Dispatch(v1::InferRequest request, int64_t timestamp, absl::St
 bool StreamActor::SelectModel(const v1::InferRequest& request) {
   if (request.model().empty()) {
     Finish(absl::InvalidArgumentError(
-        "the first request on a stream must name a model (field 'model')"));
+               "the first request on a stream must name a model (field 'model')"),
+           /*cancel_session=*/false);
     return false;
   }
   const ModelEntry* entry = registry_->Find(request.model(), request.model_version());
   if (entry == nullptr) {
     Finish(absl::NotFoundError(absl::StrCat(
-        "model ", DescribeModel(request.model(), request.model_version()),
-        " is not served here; available models: ", absl::StrJoin(registry_->Names(), ", "))));
+               "model ", DescribeModel(request.model(), request.model_version()),
+               " is not served here; available models: ", absl::StrJoin(registry_->Names(), ", "))),
+           /*cancel_session=*/false);
     return false;
   }
   model_name_ = entry->name;
@@ -153,6 +175,7 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   session_context_ =
       std::make_shared<SessionContext>(request.stream_id(), entry->name, entry->version, deadline_);
   session_ = std::make_shared<SessionActor>(
+      environment_.census,
       entry->execution == Execution::kInline ? environment_.stream_executor
                                              : environment_.model_executor,
       settings_.max_messages_per_turn, *entry, session_context_,
@@ -188,7 +211,8 @@ void StreamActor::OnWriteDone(bool ok) {
   if (!ok) {
     // The transport failed the write: the stream is broken (a PeerCancelled
     // normally follows). Nothing more can reach the client.
-    Finish(absl::CancelledError("the stream broke while writing a response"));
+    Finish(absl::CancelledError("the stream broke while writing a response"),
+           /*cancel_session=*/true);
     return;
   }
   ++unflushed_sent_;
@@ -234,24 +258,24 @@ void StreamActor::MaybeGrant() {
 void StreamActor::MaybeFinish() {
   if (finished_ || write_in_flight_ || !outbound_.empty()) return;
   if (!fatal_.ok()) {
-    Finish(fatal_);
+    Finish(fatal_, /*cancel_session=*/false);  // The model failed; it knows.
     return;
   }
   if (!reads_closed_ || read_in_flight_ || credits_.in_use() > 0) return;
   if (session_ != nullptr && !session_done_) return;
-  Finish(absl::OkStatus());
+  Finish(absl::OkStatus(), /*cancel_session=*/false);
 }
 
-void StreamActor::Finish(const absl::Status& status) {
+void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
   finished_ = true;
   port_->Finish(status);
   outbound_.clear();
   if (session_ != nullptr) {
-    if (status.ok()) {
-      SendToSession(CloseSession{});
-    } else {
-      session_context_->MarkCancelled();  // Reaches a model call in progress at once.
+    if (cancel_session) {
+      session_context_->MarkCancelled();  // Seen by a model call in progress.
       SendToSession(CancelSession{});
+    } else {
+      SendToSession(CloseSession{});
     }
   }
   FlushCounters();

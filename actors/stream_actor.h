@@ -36,7 +36,8 @@ namespace sluice::actors {
 /// answers them in order, so responses always leave in request order.
 ///
 /// Lifetime: created by the transport, which holds it until its reactor's
-/// OnDone. Finish() is called exactly once, after which the port is not
+/// OnDone, and started by a StartStream message (so even its first steps run
+/// in a turn). Finish() is called exactly once, after which the port is not
 /// touched. The session actor holds it until told to close.
 /// Threads: Send()/SendInline() thread-safe (reactions, session, engine);
 /// everything else actor-only, on the stream pool or inline in a reaction.
@@ -45,10 +46,6 @@ class StreamActor final : public Actor<StreamMessage> {
   StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
               std::chrono::system_clock::time_point deadline);
   ~StreamActor() override;
-
-  /// Actor-only, called once by the transport right after construction:
-  /// registers the stream as live and issues the first read.
-  void Start();
 
   /// Occupancy of the outbound window (queued + being written). Actor-only.
   uint32_t outbound_occupancy() const {
@@ -59,6 +56,7 @@ class StreamActor final : public Actor<StreamMessage> {
   void Receive(StreamMessage& message) override;
 
  private:
+  void OnStart();
   void OnRead(ReadDone& read);
   bool SelectModel(const v1::InferRequest& request);
   void OnSessionOutput(SessionOutput& output);
@@ -69,7 +67,10 @@ class StreamActor final : public Actor<StreamMessage> {
   void MaybeWrite();
   void MaybeGrant();
   void MaybeFinish();
-  void Finish(const absl::Status& status);
+  // Ends the stream. `cancel_session`: the model's work is abandoned (client
+  // cancel, deadline, shutdown), so the session gets OnCancel(); otherwise
+  // (done, or the model itself failed) it is just closed.
+  void Finish(const absl::Status& status, bool cancel_session);
   void OnReactorDone();
   void SendToSession(SessionMessage message);
   void FlushCounters();

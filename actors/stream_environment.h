@@ -15,6 +15,7 @@
 
 namespace sluice::actors {
 
+class ActorCensus;
 class LiveStreams;
 
 /// Per-stream limits (copied into each stream at its start).
@@ -39,6 +40,7 @@ struct StreamEnvironment {
   std::shared_ptr<const ModelRegistry> registry;
   metrics::EngineCounters* counters = nullptr;
   LiveStreams* live_streams = nullptr;
+  ActorCensus* census = nullptr;
   /// Reactions run an idle stream actor's turn inline (Actor::SendInline).
   bool run_inline = true;
 };

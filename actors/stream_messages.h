@@ -15,6 +15,8 @@ namespace sluice::actors {
 
 // ---- To a StreamActor -------------------------------------------------------
 
+/// From the transport, first: register the stream and issue the first read.
+struct StartStream {};
 /// From the transport: a read completed. `ok` false: the client half-closed
 /// (or the stream broke; a PeerCancelled follows then).
 struct ReadDone {
@@ -44,8 +46,8 @@ struct SessionOutput {
   absl::Status fatal;            // Not OK: close the stream with it.
 };
 
-using StreamMessage = std::variant<std::monostate, ReadDone, WriteDone, PeerCancelled, ReactorDone,
-                                   AbortStream, SessionOutput>;
+using StreamMessage = std::variant<std::monostate, StartStream, ReadDone, WriteDone, PeerCancelled,
+                                   ReactorDone, AbortStream, SessionOutput>;
 
 // ---- To a SessionActor ------------------------------------------------------
 

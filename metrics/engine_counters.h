@@ -38,8 +38,6 @@ class EngineCounters {
   std::atomic<int64_t> sessions_cancelled{0};
   std::atomic<int64_t> outbound_window_peak{0};
   std::atomic<int64_t> credits_in_use_peak{0};
-  std::atomic<int64_t> stream_actors_alive{0};
-  std::atomic<int64_t> session_actors_alive{0};
 };
 
 }  // namespace sluice::metrics

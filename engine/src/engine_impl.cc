@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 #include <utility>
 
@@ -61,6 +62,7 @@ absl::Status EngineImpl::Start() {
       .registry = std::make_shared<const actors::ModelRegistry>(registry_),
       .counters = &counters_,
       .live_streams = &live_streams_,
+      .census = &census_,
       .run_inline = options_.run_stream_actors_inline,
   };
   environment_.emplace(std::move(environment));
@@ -112,13 +114,21 @@ void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
   }
   stopper.join();
   server_->Wait();
-  // Every reactor is done; their last actor turns are queued or running.
-  live_streams_.WaitUntilEmpty(std::chrono::steady_clock::now() + kAbortGrace);
+  // Every reactor is done. The actors' last turns (ReactorDone, the sessions'
+  // Close) may still be queued on either pool, and each may post to the
+  // other, so neither pool can be joined first: an Asio pool that has been
+  // joined runs nothing posted later. Wait until every actor has ended, then
+  // join both. A model call that never returns would hold this up; the wait
+  // is bounded, and the joins then wait for that call alone.
+  if (!census_.WaitUntilNone(std::chrono::steady_clock::now() + kAbortGrace)) {
+    std::fprintf(stderr,
+                 "sluice: %lld stream and %lld session actors still running at shutdown; a model "
+                 "call may be blocked\n",
+                 static_cast<long long>(census_.alive(actors::ActorCensus::Kind::kStream)),
+                 static_cast<long long>(census_.alive(actors::ActorCensus::Kind::kSession)));
+  }
   stream_pool_->Join();
   model_pool_->Join();
-  // Session actors finish their last turns on the model pool and may post one
-  // more to a stream actor (already closed, so it is dropped).
-  stream_pool_->Join();
 }
 
 EngineStats EngineImpl::Stats() const {
@@ -133,8 +143,8 @@ EngineStats EngineImpl::Stats() const {
   stats.sessions_cancelled = Counters::Read(counters_.sessions_cancelled);
   stats.outbound_window_peak = Counters::Read(counters_.outbound_window_peak);
   stats.credits_in_use_peak = Counters::Read(counters_.credits_in_use_peak);
-  stats.stream_actors_alive = Counters::Read(counters_.stream_actors_alive);
-  stats.session_actors_alive = Counters::Read(counters_.session_actors_alive);
+  stats.stream_actors_alive = census_.alive(actors::ActorCensus::Kind::kStream);
+  stats.session_actors_alive = census_.alive(actors::ActorCensus::Kind::kSession);
   return stats;
 }
 

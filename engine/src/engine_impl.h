@@ -13,6 +13,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "actors/actor_census.h"
 #include "actors/live_streams.h"
 #include "actors/model_registry.h"
 #include "actors/scheduler.h"
@@ -50,6 +51,7 @@ class EngineImpl {
   actors::ModelRegistry registry_ ABSL_GUARDED_BY(mu_);
 
   metrics::EngineCounters counters_;
+  actors::ActorCensus census_;
   actors::LiveStreams live_streams_;
   std::optional<actors::StreamEnvironment> environment_;
   std::unique_ptr<actors::AsioScheduler> model_pool_;

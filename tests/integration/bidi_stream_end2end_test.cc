@@ -148,6 +148,23 @@ TEST(BidiStreamEnd2endTest, ExplicitTimestampsMustIncrease) {
   EXPECT_EQ(responses[5].timestamp(), 102);
 }
 
+TEST(BidiStreamEnd2endTest, LargestTimestampIsRejectedBeforeItCanOverflow) {
+  TestServer server;
+  auto stub = server.NewStub();
+  std::vector<InferResponse> responses;
+  ASSERT_TRUE(Exchange(*stub,
+                       {MakeRequest("echo", "a", 1, {{"timestamp", "9223372036854775807"}}),
+                        MakeRequest("echo", "b", 2, {{"timestamp", "9223372036854775806"}}),
+                        MakeRequest("echo", "c", 3, {{"timestamp", "9223372036854775807"}})},
+                       &responses)
+                  .ok());
+  ASSERT_EQ(responses.size(), 3u);
+  ASSERT_TRUE(responses[0].has_error());
+  EXPECT_NE(responses[0].error().message().find("too large"), std::string::npos);
+  EXPECT_EQ(responses[1].timestamp(), 9223372036854775806);
+  ASSERT_TRUE(responses[2].has_error());
+}
+
 TEST(BidiStreamEnd2endTest, TokensModelStreamsTokensWithFinalMarker) {
   TestServer server;
   auto stub = server.NewStub();
@@ -209,6 +226,27 @@ TEST(BidiStreamEnd2endTest, WaitingSessionIsResumedByNotify) {
   stream->WritesDone();
   EXPECT_FALSE(stream->Read(&response));
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+// A cancel fails the pending read; that must reach the model as a cancel,
+// not as a half-close it would finish work for. An inline model with no
+// request in flight is where a half-close would otherwise win the race.
+TEST(BidiStreamEnd2endTest, CancelIsNeverMistakenForHalfClose) {
+  TestServer server;
+  auto stub = server.NewStub();
+  for (int i = 0; i < 20; ++i) {
+    grpc::ClientContext context;
+    auto stream = stub->Stream(&context);
+    ASSERT_TRUE(stream->Write(MakeRequest("generator_inline", "go", 1, {{"count", "1"}})));
+    InferResponse response;
+    ASSERT_TRUE(stream->Read(&response)) << stream->Finish().error_message();
+    ASSERT_TRUE(response.final());  // The request is done; only the read is pending.
+    context.TryCancel();
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  server.engine().Shutdown(std::chrono::seconds(5));
+  EXPECT_EQ(server.inline_probe->half_closes.load(), 0);
+  EXPECT_EQ(server.engine().Stats().sessions_cancelled, 20);
 }
 
 TEST(BidiStreamEnd2endTest, DeadlineEndsStreamAndCancelsModel) {
@@ -315,6 +353,10 @@ TEST(BidiStreamEnd2endTest, ModelFailuresCloseOnlyTheirStream) {
   ASSERT_EQ(responses.size(), 2u);
   EXPECT_EQ(responses[0].error().code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(responses[1].payload(), "fine");
+
+  // A model that failed was closed, not also cancelled.
+  server.engine().Shutdown(std::chrono::seconds(5));
+  EXPECT_EQ(server.engine().Stats().sessions_cancelled, 0);
 }
 
 TEST(BidiStreamEnd2endTest, ShutdownWithOpenStreamsEndsEveryOneWithAStatus) {

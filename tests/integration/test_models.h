@@ -38,6 +38,7 @@ struct GeneratorProbe {
   OnceEvent cancelled;        // OnCancel() ran.
   OnceEvent saw_full_window;  // A call ended because room() hit 0.
   OnceEvent session_destroyed;
+  std::atomic<int> half_closes{0};
 };
 
 /// Generates `payload_bytes`-sized responses, forever or up to the request's
@@ -69,6 +70,10 @@ class ObservedGenerator final : public Model {
       return Generate(sink);
     }
     Step OnResume(ResponseSink& sink) override { return Generate(sink); }
+    Step OnHalfClose(ResponseSink&) override {
+      probe_->half_closes.fetch_add(1);
+      return Step::Done();
+    }
     void OnCancel() override { probe_->cancelled.Fire(); }
 
    private:

@@ -44,6 +44,11 @@ TestServer::TestServer(EngineOptions options) {
       engine_
           ->RegisterModel({.name = "doorbell", .model = std::make_shared<Doorbell>(doorbell_probe)})
           .ok());
+  EXPECT_TRUE(engine_
+                  ->RegisterModel({.name = "generator_inline",
+                                   .model = std::make_shared<ObservedGenerator>(inline_probe, 64),
+                                   .execution = Execution::kInline})
+                  .ok());
   const absl::Status started = engine_->Start();
   EXPECT_TRUE(started.ok()) << started;
 }

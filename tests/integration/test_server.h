@@ -31,10 +31,12 @@ class TestServer {
 
   /// Models registered besides echo and tokens:
   /// "generator" (ObservedGenerator, 64 B), "big" (ObservedGenerator, 256 KiB),
-  /// "faulty", "unopenable", "doorbell" (Doorbell).
+  /// "faulty", "unopenable", "doorbell" (Doorbell), "generator_inline"
+  /// (ObservedGenerator, 64 B, Execution::kInline).
   std::shared_ptr<GeneratorProbe> generator_probe = std::make_shared<GeneratorProbe>();
   std::shared_ptr<GeneratorProbe> big_probe = std::make_shared<GeneratorProbe>();
   std::shared_ptr<DoorbellProbe> doorbell_probe = std::make_shared<DoorbellProbe>();
+  std::shared_ptr<GeneratorProbe> inline_probe = std::make_shared<GeneratorProbe>();
 
  private:
   std::unique_ptr<Engine> engine_;

@@ -40,9 +40,9 @@ BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context,
       run_inline_(environment.run_inline),
       port_(std::make_shared<BidiStreamPort>(this)) {
   actor_ = std::make_shared<actors::StreamActor>(environment, port_, context->deadline());
-  // Construction happens before any reaction can run, so this is the actor's
-  // first turn in all but name: no other thread can touch the actor yet.
-  actor_->Start();
+  // The actor registers itself and issues the first read in a turn of its
+  // own, so nothing (a drain's abort, say) can run in it concurrently.
+  Deliver(actors::StartStream{});
 }
 
 void BidiStreamReactor::Deliver(actors::StreamMessage message) {
@@ -54,6 +54,14 @@ void BidiStreamReactor::Deliver(actors::StreamMessage message) {
 }
 
 void BidiStreamReactor::OnReadDone(bool ok) {
+  // A read also fails when the client cancels or the connection breaks, and
+  // that must not look like a half-close (the model would finish its work
+  // for nobody instead of being cancelled). gRPC marks the call cancelled
+  // before failing the read, so ask it.
+  if (!ok && context_->IsCancelled()) {
+    Deliver(actors::PeerCancelled{DeadlinePassed()});
+    return;
+  }
   actors::ReadDone read;
   read.ok = ok;
   if (ok) read.request = std::move(read_buffer_);
@@ -62,8 +70,12 @@ void BidiStreamReactor::OnReadDone(bool ok) {
 
 void BidiStreamReactor::OnWriteDone(bool ok) { Deliver(actors::WriteDone{ok}); }
 
+bool BidiStreamReactor::DeadlinePassed() const {
+  return context_->deadline() <= std::chrono::system_clock::now();
+}
+
 void BidiStreamReactor::OnCancel() {
-  const bool deadline_expired = context_->deadline() <= std::chrono::system_clock::now();
+  const bool deadline_expired = DeadlinePassed();
   // Posted, not inline: cancellation is rare and carries no data, so the
   // reaction stays as short as possible.
   actor_->Send(actors::PeerCancelled{deadline_expired});

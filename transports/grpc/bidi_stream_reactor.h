@@ -75,6 +75,7 @@ class BidiStreamReactor final
 
  private:
   void Deliver(actors::StreamMessage message);
+  bool DeadlinePassed() const;
 
   grpc::CallbackServerContext* const context_;
   const bool run_inline_;

@@ -99,8 +99,10 @@ class SessionContext {
   /// The client's deadline, or time_point::max() when it set none. Model work
   /// should not run past it.
   std::chrono::system_clock::time_point deadline() const { return deadline_; }
-  /// True once the stream is cancelled (by the client, its deadline, or the
-  /// server shutting down). A long model call polls this to stop at once.
+  /// True once the stream's actor has handled a cancellation (by the client,
+  /// its deadline, a broken connection, or the server shutting down): within
+  /// one message turn of it, not at the instant the client cancelled. Stays
+  /// false when the stream ends normally. A long model call polls this.
   bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
 
   /// Thread-safe, from any thread: wakes a session that returned Step::Wait().
@@ -129,11 +131,12 @@ class SessionContext {
 /// The per-stream state of a model.
 ///
 /// Ownership: the engine owns it (created by Model::NewSession) and destroys it
-/// when the stream ends, on a model worker thread.
-/// Threads: every method is called on a model worker thread, one call at a time
-/// per session, never concurrently. Calls must not throw; an escaped exception
-/// closes the stream with INTERNAL. A call that blocks holds a worker thread
-/// (there are `model_threads` of them): prefer ResumeAfter() to sleeping.
+/// when the stream ends.
+/// Threads: one call at a time per session, never concurrently, on a model
+/// pool thread (Execution::kModelPool) or, for Execution::kInline, on a gRPC
+/// callback or stream pool thread. Calls must not throw; an escaped exception
+/// closes the stream with INTERNAL. A call that blocks holds its thread: prefer
+/// ResumeAfter() or Wait() to sleeping.
 class ModelSession {
  public:
   virtual ~ModelSession() = default;
@@ -151,15 +154,17 @@ class ModelSession {
     (void)sink;
     return Step::Done();
   }
-  /// The stream was cancelled; no more calls follow. Release work in progress.
+  /// The stream was cancelled (client, deadline, broken connection, shutdown);
+  /// no more calls follow. Not called after the session's own Fail().
   virtual void OnCancel() {}
 };
 
 /// A servable model: a factory of sessions.
 ///
 /// Ownership: shared by the engine's model registry and every live session.
-/// Threads: NewSession() is called on model worker threads, concurrently for
-/// different streams, so it must be thread-safe.
+/// Threads: NewSession() is called where the model's sessions run (see
+/// ModelSession), concurrently for different streams, so it must be
+/// thread-safe.
 class Model {
  public:
   virtual ~Model() = default;
@@ -184,7 +189,8 @@ enum class Execution {
 struct ModelSpec {
   std::string name;
   /// Empty means "1". A request that names no version gets the highest
-  /// registered version (compared as numbers when both are numeric).
+  /// registered version: the largest numeric one, or if none is numeric, the
+  /// last in text order.
   std::string version;
   std::shared_ptr<Model> model;
   /// The most requests one stream may have in flight toward this model's

@@ -194,6 +194,41 @@ TEST(ActorTest, BusyActorsShareOneThreadFairly) {
   EXPECT_GE(switches, 18);  // 80 messages in turns of 4: ~19 switches.
 }
 
+// YieldTurn() ends the turn after the current message even though more are
+// queued, and the rest runs in a posted turn: two yielding actors on one
+// thread alternate message by message.
+TEST(ActorTest, YieldTurnGivesTheThreadToOthers) {
+  AsioScheduler pool(1);
+  struct Log {
+    std::mutex mu;
+    std::vector<int> order;
+  } log;
+  struct Yielder final : Actor<int> {
+    Yielder(Executor e, int id, Log* log) : Actor(e, 64), id_(id), log_(log) {}
+    void Receive(int&) override {
+      {
+        std::lock_guard<std::mutex> lock(log_->mu);
+        log_->order.push_back(id_);
+      }
+      YieldTurn();
+    }
+    int id_;
+    Log* log_;
+  };
+  auto a = std::make_shared<Yielder>(pool.executor(), 0, &log);
+  auto b = std::make_shared<Yielder>(pool.executor(), 1, &log);
+  Notification release;
+  boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
+  for (int i = 0; i < 10; ++i) {
+    a->Send(i);
+    b->Send(i);
+  }
+  release.Notify();
+  pool.Join();
+  ASSERT_EQ(log.order.size(), 20u);
+  for (size_t i = 1; i < log.order.size(); ++i) EXPECT_NE(log.order[i], log.order[i - 1]) << i;
+}
+
 TEST(ActorTest, ShutdownWithQueuedMessagesDestroysThemAndTheActor) {
   std::weak_ptr<Actor<std::shared_ptr<int>>> weak;
   auto payload = std::make_shared<int>(7);
