@@ -80,6 +80,17 @@ class ResponseSink {
   [[nodiscard]] virtual bool EmitError(const absl::Status& status) = 0;
 };
 
+/// The gRPC method kind a stream was opened with. A model may serve several
+/// kinds differently: a single-response kind (unary, client streaming) must
+/// emit exactly one response per call, its answer; an error response ends
+/// such a call with that status.
+enum class RpcKind {
+  kUnary,            ///< Infer: one request, one response.
+  kServerStreaming,  ///< Generate: one request, many responses.
+  kClientStreaming,  ///< Ingest: many requests, one response (at half-close).
+  kBidiStreaming,    ///< Stream: many requests, many responses.
+};
+
 /// What a session knows about its stream.
 ///
 /// Ownership: shared by the engine and the session; outlives the session.
@@ -87,15 +98,18 @@ class ResponseSink {
 class SessionContext {
  public:
   SessionContext(std::string stream_id, std::string model, std::string model_version,
-                 std::chrono::system_clock::time_point deadline)
+                 std::chrono::system_clock::time_point deadline,
+                 RpcKind rpc_kind = RpcKind::kBidiStreaming)
       : stream_id_(std::move(stream_id)),
         model_(std::move(model)),
         model_version_(std::move(model_version)),
-        deadline_(deadline) {}
+        deadline_(deadline),
+        rpc_kind_(rpc_kind) {}
 
   const std::string& stream_id() const { return stream_id_; }
   const std::string& model() const { return model_; }
   const std::string& model_version() const { return model_version_; }
+  RpcKind rpc_kind() const { return rpc_kind_; }
   /// The client's deadline, or time_point::max() when it set none. Model work
   /// should not run past it.
   std::chrono::system_clock::time_point deadline() const { return deadline_; }
@@ -121,6 +135,7 @@ class SessionContext {
   const std::string model_;
   const std::string model_version_;
   const std::chrono::system_clock::time_point deadline_;
+  const RpcKind rpc_kind_;
   // Set once before the model sees this context, then only read.
   std::function<void()> notifier_;
   // Release/acquire: a model that sees `true` also sees what the engine did
