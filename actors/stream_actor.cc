@@ -26,10 +26,24 @@ std::string DescribeModel(const std::string& name, const std::string& version) {
                          : absl::StrCat("'", name, "' version ", version);
 }
 
+const char* KindName(RpcKind kind) {
+  switch (kind) {
+    case RpcKind::kUnary:
+      return "unary";
+    case RpcKind::kServerStreaming:
+      return "server-streaming";
+    case RpcKind::kClientStreaming:
+      return "client-streaming";
+    case RpcKind::kBidiStreaming:
+      break;
+  }
+  return "bidi";
+}
+
 }  // namespace
 
 StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
-                         std::chrono::system_clock::time_point deadline)
+                         std::chrono::system_clock::time_point deadline, RpcKind kind)
     // Turns of a stream actor never block and take microseconds, so they may
     // run on whichever thread woke the actor (see Placement::kAnyThread).
     : Actor(environment.stream_executor, environment.settings.max_messages_per_turn,
@@ -40,6 +54,8 @@ StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<S
       counters_(environment.counters),
       port_(std::move(port)),
       deadline_(deadline),
+      kind_(kind),
+      single_response_(kind == RpcKind::kUnary || kind == RpcKind::kClientStreaming),
       credits_(settings_.credits_per_stream) {
   environment_.census->Born(ActorCensus::Kind::kStream);
 }
@@ -172,8 +188,8 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   if (entry->max_credits_per_stream != 0) {
     credits_.set_limit(std::min(credits_.limit(), entry->max_credits_per_stream));
   }
-  session_context_ =
-      std::make_shared<SessionContext>(request.stream_id(), entry->name, entry->version, deadline_);
+  session_context_ = std::make_shared<SessionContext>(request.stream_id(), entry->name,
+                                                      entry->version, deadline_, kind_);
   session_ = std::make_shared<SessionActor>(
       environment_.census,
       entry->execution == Execution::kInline ? environment_.stream_executor
@@ -233,6 +249,10 @@ void StreamActor::MaybeStartRead() {
 }
 
 void StreamActor::MaybeWrite() {
+  if (single_response_) {
+    RecordSingleResponse();
+    return;
+  }
   if (write_in_flight_ || outbound_.empty() || finished_) return;
   v1::InferResponse next = std::move(outbound_.front());
   outbound_.pop_front();
@@ -240,6 +260,44 @@ void StreamActor::MaybeWrite() {
   if (next.has_error()) ++unflushed_errors_;
   write_in_flight_ = true;
   port_->StartWrite(std::move(next));
+}
+
+// The port keeps the one response of the call; nothing is written until
+// Finish, so there is no WriteDone and each response is "written" at once.
+void StreamActor::RecordSingleResponse() {
+  while (!finished_ && !outbound_.empty()) {
+    v1::InferResponse next = std::move(outbound_.front());
+    outbound_.pop_front();
+    if (next.has_error()) {
+      ++unflushed_errors_;
+      const auto code = static_cast<absl::StatusCode>(next.error().code());
+      std::string message = next.error().message();
+      // A client-streaming call answers many requests with one status: say
+      // which request it is about.
+      if (kind_ == RpcKind::kClientStreaming) {
+        message = absl::StrCat("request ", next.request_sequence(), ": ", message);
+      }
+      // The model may still have requests of this call to work on.
+      const bool work_left = !reads_closed_ || credits_.in_use() > 0;
+      Finish(
+          absl::Status(code == absl::StatusCode::kOk ? absl::StatusCode::kUnknown : code, message),
+          /*cancel_session=*/work_left);
+      return;
+    }
+    if (single_response_recorded_) {
+      Finish(absl::InternalError(absl::StrCat("model ", DescribeModel(model_name_, model_version_),
+                                              " emitted more than one response for a ",
+                                              KindName(kind_), " call")),
+             /*cancel_session=*/true);
+      return;
+    }
+    single_response_recorded_ = true;
+    next.set_sequence(next_response_sequence_++);
+    port_->StartWrite(std::move(next));
+    ++unflushed_sent_;
+    ++session_responses_written_;
+    MaybeGrant();
+  }
 }
 
 // Returns window credit to the session in batches (half a window), or at
@@ -263,6 +321,20 @@ void StreamActor::MaybeFinish() {
   }
   if (!reads_closed_ || read_in_flight_ || credits_.in_use() > 0) return;
   if (session_ != nullptr && !session_done_) return;
+  if (single_response_ && session_ == nullptr) {
+    Finish(absl::InvalidArgumentError(
+               absl::StrCat("the ", KindName(kind_),
+                            " call carried no request; its first request names the model")),
+           /*cancel_session=*/false);
+    return;
+  }
+  if (single_response_ && !single_response_recorded_) {
+    Finish(
+        absl::InternalError(absl::StrCat("model ", DescribeModel(model_name_, model_version_),
+                                         " returned no response for a ", KindName(kind_), " call")),
+        /*cancel_session=*/false);
+    return;
+  }
   Finish(absl::OkStatus(), /*cancel_session=*/false);
 }
 

@@ -26,6 +26,11 @@ namespace sluice::actors {
 /// The actor behind one stream (any of the four RPC kinds; the transport's
 /// port decides how reads and writes map onto the RPC).
 ///
+/// Single-response kinds (unary, client streaming): the model's one response
+/// is the call's response; the port records it instead of writing it, so no
+/// WriteDone follows. An error response ends the call with that status; a
+/// second response, or none, ends it with INTERNAL naming the model.
+///
 /// Flow control: a read is outstanding only while the stream has a credit
 /// (requests in flight toward the model < credits), so a client that sends
 /// faster than the model works is held back by HTTP/2 flow control, not by
@@ -44,7 +49,7 @@ namespace sluice::actors {
 class StreamActor final : public Actor<StreamMessage> {
  public:
   StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
-              std::chrono::system_clock::time_point deadline);
+              std::chrono::system_clock::time_point deadline, RpcKind kind);
   ~StreamActor() override;
 
   /// Occupancy of the outbound window (queued + being written). Actor-only.
@@ -65,6 +70,7 @@ class StreamActor final : public Actor<StreamMessage> {
   void Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection);
   void MaybeStartRead();
   void MaybeWrite();
+  void RecordSingleResponse();
   void MaybeGrant();
   void MaybeFinish();
   // Ends the stream. `cancel_session`: the model's work is abandoned (client
@@ -81,6 +87,9 @@ class StreamActor final : public Actor<StreamMessage> {
   metrics::EngineCounters* const counters_;
   const std::shared_ptr<StreamPort> port_;
   const std::chrono::system_clock::time_point deadline_;
+  const RpcKind kind_;
+  const bool single_response_;
+  bool single_response_recorded_ = false;
 
   // The session, once the first request selected a model. The token is
   // declared after the session so it is destroyed first.

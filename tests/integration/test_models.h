@@ -138,7 +138,8 @@ class FaultyModel final : public Model {
 struct DoorbellProbe {
   std::atomic<int> rings{0};
   std::shared_ptr<const SessionContext> context;
-  OnceEvent waiting;  // The session returned Wait() for the first time.
+  OnceEvent waiting;    // The session returned Wait() for the first time.
+  OnceEvent cancelled;  // OnCancel() ran.
 
   void Ring() {
     rings.fetch_add(1);
@@ -177,6 +178,7 @@ class Doorbell final : public Model {
       probe_->waiting.Fire();
       return Step::Wait();
     }
+    void OnCancel() override { probe_->cancelled.Fire(); }
 
    private:
     std::shared_ptr<DoorbellProbe> probe_;
@@ -184,6 +186,40 @@ class Doorbell final : public Model {
     int answered_ = 0;
   };
   std::shared_ptr<DoorbellProbe> probe_;
+};
+
+/// Counts requests and payload bytes and answers once: at each request for a
+/// unary call, at half-close otherwise (a client-streaming summary).
+class CounterModel final : public Model {
+ public:
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>& context) override {
+    return std::make_unique<Session>(context->rpc_kind());
+  }
+
+ private:
+  class Session final : public ModelSession {
+   public:
+    explicit Session(RpcKind kind) : kind_(kind) {}
+    Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      ++requests_;
+      bytes_ += static_cast<int64_t>(request.payload().size());
+      if (kind_ == RpcKind::kUnary) return OnHalfClose(sink);
+      return Step::Done();
+    }
+    Step OnHalfClose(ResponseSink& sink) override {
+      v1::InferResponse response;
+      (*response.mutable_parameters())["requests"] = std::to_string(requests_);
+      (*response.mutable_parameters())["bytes"] = std::to_string(bytes_);
+      (void)sink.Emit(std::move(response));
+      return Step::Done();
+    }
+
+   private:
+    const RpcKind kind_;
+    int64_t requests_ = 0;
+    int64_t bytes_ = 0;
+  };
 };
 
 /// A model whose sessions cannot be created.

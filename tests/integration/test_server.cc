@@ -49,6 +49,8 @@ TestServer::TestServer(EngineOptions options) {
                                    .model = std::make_shared<ObservedGenerator>(inline_probe, 64),
                                    .execution = Execution::kInline})
                   .ok());
+  EXPECT_TRUE(
+      engine_->RegisterModel({.name = "counter", .model = std::make_shared<CounterModel>()}).ok());
   const absl::Status started = engine_->Start();
   EXPECT_TRUE(started.ok()) << started;
 }

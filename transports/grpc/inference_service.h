@@ -1,7 +1,7 @@
 // Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
 //
 // InferenceService: the sluice.v1.Inference callback service; every call it
-// accepts becomes a reactor plus a stream actor.
+// accepts, of any of the four kinds, becomes a reactor plus a stream actor.
 
 #pragma once
 
@@ -21,6 +21,13 @@ class InferenceService final : public v1::Inference::CallbackService {
   explicit InferenceService(const actors::StreamEnvironment& environment)
       : environment_(environment) {}
 
+  grpc::ServerUnaryReactor* Infer(grpc::CallbackServerContext* context,
+                                  const v1::InferRequest* request,
+                                  v1::InferResponse* response) override;
+  grpc::ServerWriteReactor<v1::InferResponse>* Generate(grpc::CallbackServerContext* context,
+                                                        const v1::InferRequest* request) override;
+  grpc::ServerReadReactor<v1::InferRequest>* Ingest(grpc::CallbackServerContext* context,
+                                                    v1::InferResponse* response) override;
   grpc::ServerBidiReactor<v1::InferRequest, v1::InferResponse>* Stream(
       grpc::CallbackServerContext* context) override;
 

@@ -1,0 +1,68 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "transports/grpc/call_core.h"
+
+#include <chrono>
+#include <utility>
+
+namespace sluice::transport {
+
+CallCore::CallCore(grpc::CallbackServerContext* context,
+                   const actors::StreamEnvironment& environment, CallOps* ops, RpcKind kind)
+    : context_(context),
+      run_inline_(environment.run_inline),
+      port_(std::make_shared<CallPort>(ops)),
+      actor_(std::make_shared<actors::StreamActor>(environment, port_, context->deadline(), kind)) {
+  // The actor registers itself and issues the first read in a turn of its
+  // own, so nothing (a drain's abort, say) can run in it concurrently.
+  Deliver(actors::StartStream{});
+}
+
+void CallCore::Deliver(actors::StreamMessage message) {
+  if (run_inline_) {
+    actor_->SendInline(std::move(message));
+  } else {
+    actor_->Send(std::move(message));
+  }
+}
+
+bool CallCore::DeadlinePassed() const {
+  return context_->deadline() <= std::chrono::system_clock::now();
+}
+
+void CallCore::ReadDone(bool ok, v1::InferRequest& buffer) {
+  // A read also fails when the client cancels or the connection breaks, and
+  // that must not look like a half-close (the model would finish its work
+  // for nobody instead of being cancelled). gRPC marks the call cancelled
+  // before failing the read, so ask it.
+  if (!ok && context_->IsCancelled()) {
+    Deliver(actors::PeerCancelled{DeadlinePassed()});
+    return;
+  }
+  actors::ReadDone read;
+  read.ok = ok;
+  if (ok) read.request = std::move(buffer);
+  Deliver(std::move(read));
+}
+
+void CallCore::ReadRequest(const v1::InferRequest& request) {
+  actors::ReadDone read;
+  read.ok = !request_delivered_;
+  if (read.ok) read.request = request;  // A copy: gRPC owns `request`.
+  request_delivered_ = true;
+  // Called on the actor's own turn, so this only queues the message.
+  actor_->Send(std::move(read));
+}
+
+void CallCore::Cancelled() {
+  // Posted, not inline: cancellation is rare and carries no data, so the
+  // reaction stays as short as possible.
+  actor_->Send(actors::PeerCancelled{DeadlinePassed()});
+}
+
+void CallCore::Done() {
+  port_->Detach();
+  actor_->Send(actors::ReactorDone{});
+}
+
+}  // namespace sluice::transport
