@@ -254,12 +254,32 @@ void StreamActor::MaybeWrite() {
     return;
   }
   if (write_in_flight_ || outbound_.empty() || finished_) return;
+  if (kind_ == RpcKind::kServerStreaming && outbound_.front().has_error()) {
+    // The call has one request, so an error answering it is the call's
+    // outcome: end with it as the status (what grpcurl and clients expect),
+    // after the responses before it were written.
+    ++unflushed_errors_;
+    Finish(StatusFromError(outbound_.front()), /*cancel_session=*/credits_.in_use() > 0);
+    return;
+  }
   v1::InferResponse next = std::move(outbound_.front());
   outbound_.pop_front();
   next.set_sequence(next_response_sequence_++);
   if (next.has_error()) ++unflushed_errors_;
   write_in_flight_ = true;
   port_->StartWrite(std::move(next));
+}
+
+absl::Status StreamActor::StatusFromError(const v1::InferResponse& response) const {
+  auto code = static_cast<absl::StatusCode>(response.error().code());
+  if (code == absl::StatusCode::kOk) code = absl::StatusCode::kUnknown;  // Not a success.
+  // A client-streaming call answers many requests with one status: say which
+  // request it is about.
+  if (kind_ == RpcKind::kClientStreaming) {
+    return absl::Status(code, absl::StrCat("request ", response.request_sequence(), ": ",
+                                           response.error().message()));
+  }
+  return absl::Status(code, response.error().message());
 }
 
 // The port keeps the one response of the call; nothing is written until
@@ -270,18 +290,9 @@ void StreamActor::RecordSingleResponse() {
     outbound_.pop_front();
     if (next.has_error()) {
       ++unflushed_errors_;
-      const auto code = static_cast<absl::StatusCode>(next.error().code());
-      std::string message = next.error().message();
-      // A client-streaming call answers many requests with one status: say
-      // which request it is about.
-      if (kind_ == RpcKind::kClientStreaming) {
-        message = absl::StrCat("request ", next.request_sequence(), ": ", message);
-      }
       // The model may still have requests of this call to work on.
       const bool work_left = !reads_closed_ || credits_.in_use() > 0;
-      Finish(
-          absl::Status(code == absl::StatusCode::kOk ? absl::StatusCode::kUnknown : code, message),
-          /*cancel_session=*/work_left);
+      Finish(StatusFromError(next), /*cancel_session=*/work_left);
       return;
     }
     if (single_response_recorded_) {

@@ -29,7 +29,9 @@ namespace sluice::actors {
 /// Single-response kinds (unary, client streaming): the model's one response
 /// is the call's response; the port records it instead of writing it, so no
 /// WriteDone follows. An error response ends the call with that status; a
-/// second response, or none, ends it with INTERNAL naming the model.
+/// second response, or none, ends it with INTERNAL naming the model. A
+/// server-streaming call has one request too, so an error response ends it
+/// with that status as well, after the responses before it.
 ///
 /// Flow control: a read is outstanding only while the stream has a credit
 /// (requests in flight toward the model < credits), so a client that sends
@@ -71,6 +73,7 @@ class StreamActor final : public Actor<StreamMessage> {
   void MaybeStartRead();
   void MaybeWrite();
   void RecordSingleResponse();
+  absl::Status StatusFromError(const v1::InferResponse& response) const;
   void MaybeGrant();
   void MaybeFinish();
   // Ends the stream. `cancel_session`: the model's work is abandoned (client

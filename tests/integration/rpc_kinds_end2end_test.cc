@@ -161,6 +161,18 @@ TEST(RpcKindsEnd2endTest, GenerateStreamsTokensWithFinalMarker) {
   }
 }
 
+TEST(RpcKindsEnd2endTest, GenerateErrorBecomesTheCallStatus) {
+  TestServer server;
+  auto stub = server.NewStub();
+  grpc::ClientContext context;
+  auto reader = stub->Generate(&context, MakeRequest("tokens", "x", 1, {{"max_tokens", "lots"}}));
+  InferResponse response;
+  EXPECT_FALSE(reader->Read(&response));
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("'max_tokens'"), std::string::npos);
+}
+
 TEST(RpcKindsEnd2endTest, GenerateSlowReaderKeepsTheWindowBounded) {
   EngineOptions options = TestServer::DefaultOptions();
   options.outbound_window = 3;
