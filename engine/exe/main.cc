@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   // The first line is machine-read (tests, benchmarks): keep its shape.
   std::printf("sluiced listening on %s\n", address.c_str());
   std::printf(
-      "models: echo, echo_pool, tokens. Try:\n  sluice stream --target %s --model tokens --prompt "
+      "models: echo, echo_pool, tokens, sensors, blob, predict, feed. Try:\n  sluice stream --target %s --model tokens --prompt "
       "\"hello\"\n",
       address.c_str());
   std::fflush(stdout);

@@ -4,7 +4,11 @@
 
 #include <memory>
 
+#include "engine/models/blob_model.h"
 #include "engine/models/echo_model.h"
+#include "engine/models/feed_model.h"
+#include "engine/models/predict_model.h"
+#include "engine/models/sensors_model.h"
 
 namespace sluice::models {
 
@@ -19,6 +23,22 @@ absl::Status RegisterDemoModels(Engine& engine, const TokensModelOptions& tokens
        .execution = Execution::kInline},
       {.name = "echo_pool", .version = "1", .model = std::make_shared<EchoModel>()},
       {.name = "tokens", .version = "1", .model = std::make_shared<TokensModel>(tokens)},
+      // sensors, predict and feed take microseconds per call and never block;
+      // blob builds and hashes a chunk (1 MiB by default) per call, so it
+      // runs on the model pool.
+      {.name = "sensors",
+       .version = "1",
+       .model = std::make_shared<SensorsModel>(),
+       .execution = Execution::kInline},
+      {.name = "blob", .version = "1", .model = std::make_shared<BlobModel>()},
+      {.name = "predict",
+       .version = "1",
+       .model = std::make_shared<PredictModel>(),
+       .execution = Execution::kInline},
+      {.name = "feed",
+       .version = "1",
+       .model = std::make_shared<FeedModel>(),
+       .execution = Execution::kInline},
   };
   for (const ModelSpec& spec : specs) {
     if (absl::Status status = engine.RegisterModel(spec); !status.ok()) return status;

@@ -10,7 +10,8 @@
 
 namespace sluice::models {
 
-/// Registers `echo`, `echo_pool` and `tokens` with `engine` (before Start()).
+/// Registers `echo`, `echo_pool`, `tokens`, `sensors`, `blob`, `predict` and
+/// `feed` with `engine` (before Start()). docs/models.md describes them.
 absl::Status RegisterDemoModels(Engine& engine, const TokensModelOptions& tokens);
 
 }  // namespace sluice::models
