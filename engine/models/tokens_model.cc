@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "engine/models/parameters.h"
 
 namespace sluice::models {
 namespace {
@@ -94,7 +95,13 @@ class TokensSession final : public ModelSession {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ModelSession>> TokensModel::NewSession(
-    const std::shared_ptr<const SessionContext>& /*context*/) {
+    const std::shared_ptr<const SessionContext>& context) {
+  // A generation is many responses: a single-response call cannot carry it.
+  if (absl::Status status =
+          internal::CheckRpcKind(*context, {RpcKind::kServerStreaming, RpcKind::kBidiStreaming});
+      !status.ok()) {
+    return status;
+  }
   return std::make_unique<TokensSession>(options_);
 }
 

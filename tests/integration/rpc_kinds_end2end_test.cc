@@ -256,11 +256,30 @@ TEST(RpcKindsEnd2endTest, IngestErrorsNameTheRequest) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("carried no request"), std::string::npos);
 
-  // echo answers every request: not a valid client-streaming answer.
-  status = Ingest(*stub, {MakeRequest("echo", "a", 1), MakeRequest("", "b", 2)}, &response);
+  // A model that answers every request is not a valid client-streaming answer.
+  status = Ingest(*stub,
+                  {MakeRequest("generator", "a", 1, {{"count", "1"}}),
+                   MakeRequest("", "b", 2, {{"count", "1"}})},
+                  &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_NE(status.error_message().find("more than one response for a client-streaming call"),
             std::string::npos);
+
+  // A model that does not serve a kind says so, and which kinds it serves.
+  status = Infer(*stub, MakeRequest("tokens", "x"), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_NE(status.error_message().find("Generate, Stream"), std::string::npos);
+}
+
+TEST(RpcKindsEnd2endTest, IngestEchoAnswersOnceWithTheLastRequest) {
+  TestServer server;
+  auto stub = server.NewStub();
+  InferResponse response;
+  ASSERT_TRUE(
+      Ingest(*stub, {MakeRequest("echo", "a", 1), MakeRequest("", "b", 2)}, &response).ok());
+  EXPECT_EQ(response.payload(), "b");
+  EXPECT_EQ(response.parameters().at("requests"), "2");
+  EXPECT_EQ(response.request_sequence(), 2u);
 }
 
 TEST(RpcKindsEnd2endTest, IngestCancelReachesTheModel) {
