@@ -12,6 +12,7 @@
 
 #include "absl/memory/memory.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 
 namespace sluice::cli {
 
@@ -22,14 +23,28 @@ absl::StatusOr<LineReaderPtr> LineReader::ForStdin() {
   int fd = STDIN_FILENO;
   int flags = fcntl(fd, F_GETFD);
   if (flags == -1 || (flags & FD_CLOEXEC) != 0) fd = -1;
+  return Create(fd, /*owns_fd=*/false);
+}
+
+absl::StatusOr<LineReaderPtr> LineReader::Open(const std::string& path) {
+  if (path == "-") return ForStdin();
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat("cannot open '", path, "'"));
+  absl::StatusOr<LineReaderPtr> reader = Create(fd, /*owns_fd=*/true);
+  if (!reader.ok()) close(fd);
+  return reader;
+}
+
+absl::StatusOr<LineReaderPtr> LineReader::Create(int fd, bool owns_fd) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return absl::ErrnoToStatus(errno, "pipe2");
   }
-  return absl::WrapUnique(new LineReader(fd, pipe_fds[0], pipe_fds[1]));
+  return absl::WrapUnique(new LineReader(fd, owns_fd, pipe_fds[0], pipe_fds[1]));
 }
 
 LineReader::~LineReader() {
+  if (owns_fd_) close(fd_);
   close(wake_read_);
   close(wake_write_);
 }

@@ -16,9 +16,9 @@ namespace sluice::cli {
 class LineReader;
 using LineReaderPtr = std::unique_ptr<LineReader>;
 
-// A line reader over a file descriptor it does not own (stdin). It waits with poll() on the
-// descriptor and on a private wake-up pipe, which Cancel() writes to. Owned by the stream command;
-// Next() is called by one thread (the writer), Cancel() by any thread.
+// A line reader over stdin or a file. It waits with poll() on the descriptor and on a private
+// wake-up pipe, which Cancel() writes to. Owned by the command that reads; Next() is called by one
+// thread (the writer), Cancel() by any thread.
 class LineReader {
  public:
   enum class Result { kLine, kEndOfInput, kCancelled, kError };
@@ -27,6 +27,10 @@ class LineReader {
   // for the wake-up pipe. If stdin was closed when the program started (`sluice stream <&-`),
   // the reader returns kEndOfInput at once.
   static absl::StatusOr<LineReaderPtr> ForStdin();
+
+  // A reader of the file at `path`, which it opens and owns; "-" is ForStdin(). Errors name the
+  // file: "cannot open '<path>': <reason>".
+  static absl::StatusOr<LineReaderPtr> Open(const std::string& path);
 
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -42,13 +46,21 @@ class LineReader {
   void Cancel();
 
  private:
-  LineReader(int fd, int wake_read, int wake_write)
-      : fd_(fd), wake_read_(wake_read), wake_write_(wake_write), input_ended_(fd < 0) {}
+  LineReader(int fd, bool owns_fd, int wake_read, int wake_write)
+      : fd_(fd),
+        owns_fd_(owns_fd),
+        wake_read_(wake_read),
+        wake_write_(wake_write),
+        input_ended_(fd < 0) {}
+
+  // The reader of `fd` plus a new wake-up pipe.
+  static absl::StatusOr<LineReaderPtr> Create(int fd, bool owns_fd);
 
   bool TakeLine(std::string* line);
 
   // -1 if there is no input at all.
   const int fd_;
+  const bool owns_fd_;
   const int wake_read_;
   const int wake_write_;
   // Bytes read but not yet returned start at buffer_[start_]; compacted lazily so that many

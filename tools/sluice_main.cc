@@ -1,8 +1,7 @@
 // Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
 //
 // Entry point of the `sluice` command-line client: finds the subcommand in a table and runs it.
-// A new subcommand (infer, generate, ingest, bench) is its own <name>_command.{h,cc} plus one row
-// in kCommands.
+// A new subcommand (say, bench) is its own <name>_command.{h,cc} plus one row in kCommands.
 
 #include <fcntl.h>
 
@@ -13,13 +12,29 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "tools/command.h"
+#include "tools/download_command.h"
+#include "tools/generate_command.h"
+#include "tools/infer_command.h"
+#include "tools/ingest_command.h"
+#include "tools/publish_command.h"
+#include "tools/session_command.h"
 #include "tools/stream_command.h"
+#include "tools/subscribe_command.h"
+#include "tools/upload_command.h"
 
 namespace sluice::cli {
 namespace {
 
 constexpr Command kCommands[] = {
+    {"infer", kInferSummary, &RunInferCommand},
+    {"generate", kGenerateSummary, &RunGenerateCommand},
+    {"ingest", kIngestSummary, &RunIngestCommand},
     {"stream", kStreamSummary, &RunStreamCommand},
+    {"session", kSessionSummary, &RunSessionCommand},
+    {"subscribe", kSubscribeSummary, &RunSubscribeCommand},
+    {"publish", kPublishSummary, &RunPublishCommand},
+    {"upload", kUploadSummary, &RunUploadCommand},
+    {"download", kDownloadSummary, &RunDownloadCommand},
 };
 
 const Command* FindCommand(absl::string_view name) {
@@ -37,13 +52,14 @@ void PrintUsage(std::FILE* out) {
                 "\n"
                 "Commands:\n");
   for (const Command& command : kCommands) {
-    absl::FPrintF(out, "  %-10s%s\n", command.name, command.summary);
+    absl::FPrintF(out, "  %-11s%s\n", command.name, command.summary);
   }
   absl::FPrintF(out,
-                "  %-10s%s\n"
+                "  %-11s%s\n"
                 "\n"
                 "Run 'sluice <command> --help' for the flags of a command.\n"
-                "Exit status: 0 on success, 1 if the RPC failed, 2 on a usage error.\n",
+                "Exit status: 0 on success, 1 if the RPC, a file or a check of the result failed,\n"
+                "2 on a usage error.\n",
                 "help", "Show this help, or a command's: sluice help <command>");
 }
 

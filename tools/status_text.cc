@@ -16,21 +16,28 @@ constexpr int kUnavailable = static_cast<int>(absl::StatusCode::kUnavailable);
 constexpr int kDeadlineExceeded = static_cast<int>(absl::StatusCode::kDeadlineExceeded);
 constexpr int kUnimplemented = static_cast<int>(absl::StatusCode::kUnimplemented);
 
-std::string Hint(int code, const FailureContext& context) {
+std::string Hint(int code, absl::string_view message, const FailureContext& context) {
   switch (code) {
     case kUnavailable:
       if (context.channel_connected) return "";
-      if (context.responses_received == 0) {
+      if (context.responses_received == 0 && context.requests_sent == 0) {
         return absl::StrCat("cannot reach ", context.target, " (is sluiced running?)");
+      }
+      if (context.responses_received == 0) {
+        return absl::StrCat("lost connection to ", context.target, " after sending ",
+                            context.requests_sent, " requests");
       }
       return absl::StrCat("lost connection to ", context.target, " after ",
                           context.responses_received, " responses");
     case kDeadlineExceeded:
       if (context.timeout.empty()) return "";
-      return absl::StrCat("stream did not finish within --timeout ", context.timeout, "s");
+      return absl::StrCat("call did not finish within --timeout ", context.timeout, "s");
     case kUnimplemented:
-      return absl::StrCat(context.target,
-                          " does not serve sluice.v1.Inference/Stream (is it a sluiced server?)");
+      // gRPC answers a method the server lacks without a message; a model that does not serve
+      // the method says so itself.
+      if (!message.empty()) return "";
+      return absl::StrCat(context.target, " does not serve sluice.v1.Inference/", context.method,
+                          " (is it a sluiced server, as new as this client?)");
     default:
       return "";
   }
@@ -48,7 +55,7 @@ std::string StatusCodeName(int code) {
 
 std::string DescribeRpcFailure(int code, absl::string_view message, const FailureContext& context) {
   std::string text = StatusCodeName(code);
-  std::string hint = Hint(code, context);
+  std::string hint = Hint(code, message, context);
   if (!hint.empty()) absl::StrAppend(&text, ": ", hint);
   if (!message.empty()) absl::StrAppend(&text, ": ", message);
   return text;

@@ -19,9 +19,13 @@ std::string StatusCodeName(int code);
 // What the client knew when the RPC ended; used only to choose a hint.
 struct FailureContext {
   absl::string_view target;
-  // Responses received before the failure: UNAVAILABLE with none means the server was never
-  // reached, with some means the connection was lost mid-stream.
+  // The sluice.v1.Inference method called ("Stream", "Infer", ...), named when it is unimplemented.
+  absl::string_view method;
+  // Responses received, and requests sent on a client-streaming call, before the failure:
+  // UNAVAILABLE with none means the server was never reached, with some means the connection was
+  // lost mid-call.
   uint64_t responses_received = 0;
+  uint64_t requests_sent = 0;
   // Whether the channel was still connected when the RPC ended. A server that is up but answers
   // UNAVAILABLE itself (e.g. while shutting down) leaves it connected, and gets no hint.
   bool channel_connected = false;

@@ -1,169 +1,63 @@
 // Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
 //
-// `sluice stream` on the synchronous gRPC client API: a writer thread sends requests (and is the
-// only thread that can block on a server that stops reading), while the main thread reads and
-// prints responses, then collects the final status.
+// `sluice stream`: its flags and help; the call itself is RunBidiStream (bidi_stream.h).
 
 #include "tools/stream_command.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <memory>
-#include <string>
-#include <thread>
-#include <utility>
-
-#include <grpcpp/client_context.h>
-#include <grpcpp/support/sync_stream.h>
-
-#include "absl/status/status.h"
-#include "absl/strings/str_format.h"
-#include "absl/synchronization/notification.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
-#include "sluice/v1/inference.grpc.pb.h"
-#include "tools/client_channel.h"
-#include "tools/command.h"
-#include "tools/line_reader.h"
-#include "tools/response_printer.h"
-#include "tools/status_text.h"
-#include "tools/stream_options.h"
+#include "tools/bidi_stream.h"
+#include "tools/call_options.h"
 
 namespace sluice::cli {
 namespace {
 
-using StreamRpc = grpc::ClientReaderWriter<v1::InferRequest, v1::InferResponse>;
+constexpr FlagSpec kFlags[] = {
+    {"prompt", FlagKind::kValue},
+};
 
-// How long the main thread waits, once no more responses can arrive, for the writer thread to
-// notice. A Write blocked on flow control normally fails as soon as the call ends; cancelling
-// after this grace period makes sure it does even if it would not.
-constexpr absl::Duration kWriterGracePeriod = absl::Seconds(2);
+constexpr CommandSpec kSpec = {
+    .name = "stream",
+    .flags = kFlags,
+    .output_switches = true,
+    .usage_head = R"(Usage: sluice stream --model NAME [flags]
 
-// Writer thread body: sends the prompt or each stdin line, then half-closes. Returns an error
-// only for a local failure (reading stdin); a failed Write means the call is over, and the final
-// status explains why. On a local failure it cancels the call so the main thread stops too.
-absl::Status WriteRequests(const StreamOptions& options, LineReader* stdin_lines, StreamRpc* stream,
-                           grpc::ClientContext* context) {
-  // Every request repeats model, version, parameters and stream_id: the contract allows repeating
-  // the model, and it keeps each request self-describing in server logs.
-  v1::InferRequest request;
-  request.set_stream_id(options.stream_id);
-  request.set_model(options.model);
-  request.set_model_version(options.version);
-  request.mutable_parameters()->insert(options.parameters.begin(), options.parameters.end());
-  uint64_t sequence = 0;
-  auto send = [&](std::string payload) {
-    request.set_sequence(++sequence);
-    request.set_payload(std::move(payload));
-    return stream->Write(request);
-  };
+Opens one bidirectional Stream RPC to sluice.v1.Inference. With --prompt, sends
+that one request and half-closes; otherwise sends each line of stdin as one
+request (sequence 1, 2, 3, ...) and half-closes at end of input, so it works
+both interactively and in pipes. Responses are printed as they arrive: payload
+bytes as a live token stream, with a newline after each request's final
+response. Per-request errors go to stderr and the stream continues.
 
-  if (options.prompt.has_value()) {
-    if (!send(*options.prompt)) return absl::OkStatus();
-  } else {
-    std::string line;
-    while (true) {
-      LineReader::Result result = stdin_lines->Next(&line);
-      if (result == LineReader::Result::kLine) {
-        if (!send(std::move(line))) return absl::OkStatus();
-        continue;
-      }
-      if (result == LineReader::Result::kCancelled) return absl::OkStatus();
-      if (result == LineReader::Result::kError) {
-        absl::Status error = absl::ErrnoToStatus(errno, "cannot read stdin");
-        context->TryCancel();
-        return error;
-      }
-      break;  // kEndOfInput.
-    }
-  }
-  // The result is ignored for the same reason as a failed Write's.
-  stream->WritesDone();
-  return absl::OkStatus();
-}
+Flags:
+  --model NAME          model to run (required)
+  --prompt TEXT         send TEXT as the only request instead of reading stdin
+  --raw                 print one line per response instead:
+                        seq=<n> req=<n> ts=<n> final=<0|1> [param.<k>=<v> ...]
+                        payload=<C-escaped>
+  --json                print one JSON object per response instead
+)",
+    .usage_tail = R"(
+The parameter "timestamp" (a decimal integer) sets a request's timestamp.
 
-void PrintUsageError(absl::string_view problem) {
-  absl::FPrintF(stderr, "sluice stream: %s\n\n%s", problem, StreamUsage());
-}
+Exit status: 0 if the stream ended with status OK, 1 if it failed (the status
+is printed as "sluice: <CODE>: <message>"), 2 on a usage error.
+
+Examples:
+  sluice stream --model tokens --prompt "Once upon a time"
+  printf 'a\nb\n' | sluice stream --model echo --raw
+)",
+    .positional_hint = "use --prompt TEXT to send text",
+};
 
 }  // namespace
 
 int RunStreamCommand(absl::Span<const char* const> args) {
-  absl::StatusOr<StreamOptions> options = ParseStreamOptions(args);
-  if (!options.ok()) {
-    PrintUsageError(options.status().message());
-    return kExitUsage;
-  }
-  if (options->help) {
-    std::fwrite(StreamUsage().data(), 1, StreamUsage().size(), stdout);
-    return kExitOk;
-  }
-  LineReaderPtr stdin_lines;
-  if (!options->prompt.has_value()) {
-    absl::StatusOr<LineReaderPtr> reader = LineReader::ForStdin();
-    if (!reader.ok()) {
-      absl::FPrintF(stderr, "sluice: %s\n", reader.status().message());
-      return kExitRpcFailed;
-    }
-    stdin_lines = *std::move(reader);
-  }
-
-  std::shared_ptr<grpc::Channel> channel = MakeClientChannel(options->target);
-  std::unique_ptr<v1::Inference::Stub> stub = v1::Inference::NewStub(channel);
-  grpc::ClientContext context;
-  if (options->timeout.has_value()) {
-    context.set_deadline(absl::ToChronoTime(absl::Now() + *options->timeout));
-  }
-  std::unique_ptr<StreamRpc> stream = stub->Stream(&context);
-
-  // Written by the writer thread before Notify() and read by this thread after join().
-  absl::Status writer_status;
-  absl::Notification writer_done;
-  std::thread writer([&] {
-    writer_status = WriteRequests(*options, stdin_lines.get(), stream.get(), &context);
-    writer_done.Notify();
-  });
-
-  ResponsePrinter printer(options->raw ? ResponsePrinter::Mode::kRaw : ResponsePrinter::Mode::kText,
-                          stdout, stderr);
-  absl::Status output_status;
-  uint64_t responses = 0;
-  v1::InferResponse response;
-  while (stream->Read(&response)) {
-    ++responses;
-    if (!printer.Print(response)) {
-      output_status = absl::ErrnoToStatus(errno, "cannot write to stdout");
-      context.TryCancel();
-      break;
-    }
-  }
-  if (output_status.ok() && !printer.Finish()) {
-    output_status = absl::ErrnoToStatus(errno, "cannot write to stdout");
-  }
-
-  // No more responses can arrive, so nothing more is worth sending: wake a writer waiting for
-  // stdin, and cancel one still stuck in Write after the grace period.
-  if (stdin_lines != nullptr) stdin_lines->Cancel();
-  if (!writer_done.WaitForNotificationWithTimeout(kWriterGracePeriod)) context.TryCancel();
-  writer.join();
-  grpc::Status status = stream->Finish();
-
-  for (const absl::Status& local : {writer_status, output_status}) {
-    if (!local.ok()) {
-      absl::FPrintF(stderr, "sluice: %s\n", local.message());
-      return kExitRpcFailed;
-    }
-  }
-  if (status.ok()) return kExitOk;
-  FailureContext failure;
-  failure.target = options->target;
-  failure.responses_received = responses;
-  failure.channel_connected = channel->GetState(false) == GRPC_CHANNEL_READY;
-  failure.timeout = options->timeout_text;
-  absl::FPrintF(
-      stderr, "sluice: %s\n",
-      DescribeRpcFailure(static_cast<int>(status.error_code()), status.error_message(), failure));
-  return kExitRpcFailed;
+  CommandLine command_line(kSpec);
+  if (!command_line.Parse(args)) return command_line.exit_code();
+  StreamOptions options;
+  options.call = command_line.call();
+  if (command_line.flags().Has("prompt"))
+    options.prompt = command_line.flags().ValueOr("prompt", "");
+  return RunBidiStream(options);
 }
 
 }  // namespace sluice::cli

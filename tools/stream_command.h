@@ -11,7 +11,7 @@
 namespace sluice::cli {
 
 inline constexpr absl::string_view kStreamSummary =
-    "Open a bidirectional Stream: send a prompt or stdin lines, print responses live";
+    "Open a bidi Stream: send a prompt or stdin lines, print responses live";
 
 // Runs `sluice stream` with the arguments after the subcommand name and returns the exit code.
 // Called once, from the main thread; it starts and joins its own writer thread.
