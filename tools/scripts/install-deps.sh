@@ -11,7 +11,14 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc
   libabsl-dev libboost-dev libconcurrentqueue-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
+  libssl-dev
+  python3-grpcio python3-grpc-tools
 )
+# The Node client (clients/node) needs node >= 18 and npm. A node or npm
+# already on PATH (say from nodesource or nvm) is used as it is: Debian's
+# packages would conflict with it or shadow it.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
