@@ -90,6 +90,25 @@ std::string Code(const std::string& text, bool markdown) {
   return markdown ? absl::StrCat("`", text, "`") : text;
 }
 
+// Whether any server ran the workload of metric `m`.
+bool Measured(const std::vector<ServerFigures>& servers, size_t m) {
+  return std::any_of(servers.begin(), servers.end(),
+                     [m](const ServerFigures& server) { return !server.samples[m].empty(); });
+}
+
+// `value` for a server's cell of metric `m`, or why there is none.
+std::string Cell(const ServerFigures& server, size_t m, const std::string& value) {
+  if (server.samples[m].empty()) return "-";
+  if (server.model_missing[m]) return "n/a (model missing)";
+  return value;
+}
+
+std::string RangeCell(const ServerFigures& server, size_t m, const Summary& summary,
+                      const MetricInfo& info) {
+  if (server.samples[m].empty() || std::isnan(summary.min)) return "";
+  return absl::StrCat(FormatCompact(summary.min, info), "-", FormatCompact(summary.max, info));
+}
+
 std::vector<std::string> HeaderLines(const RunDescription& run,
                                      const std::vector<ServerFigures>& servers, bool markdown) {
   std::vector<std::string> lines;
@@ -99,10 +118,7 @@ std::vector<std::string> HeaderLines(const RunDescription& run,
   lines.push_back(absl::StrCat("cpus: server ",
                                run.server_cpus.empty() ? "unpinned" : run.server_cpus, ", client ",
                                run.client_cpus.empty() ? "unpinned" : run.client_cpus));
-  lines.push_back(absl::StrFormat(
-      "workloads: x1 = 1 stream, window %d; x%d = %d streams, window %d; ping-pong = 1 stream, "
-      "window 1",
-      run.window, run.streams_many, run.streams_many, run.window));
+  for (const std::string& line : run.workload_lines) lines.push_back(line);
   std::vector<std::string> binaries;
   for (const ServerFigures& server : servers) {
     lines.push_back(markdown ? absl::StrCat("**", server.label, "**: ", server.description)
@@ -114,9 +130,11 @@ std::vector<std::string> HeaderLines(const RunDescription& run,
     }
   }
   if (!binaries.empty()) lines.push_back(absl::StrCat("binaries: ", absl::StrJoin(binaries, ", ")));
-  lines.push_back(absl::StrCat("ratio = server / ", servers[0].label, ", of the medians"));
+  lines.push_back(absl::StrCat("ratio = server / ", servers[0].label,
+                               ", of the medians; - = workload not run on that server"));
   lines.push_back(
-      "server CPU = user+system time of the server process in the measured seconds, per response");
+      "server CPU = user+system time of the server process in the measured seconds, per unit "
+      "(response, call, MiB received, reading sent)");
   return lines;
 }
 
@@ -133,17 +151,16 @@ std::vector<Row> BuildRows(const RunDescription& run, const std::vector<ServerFi
   rows.push_back(std::move(heading));
   for (size_t m = 0; m < kMetrics.size(); ++m) {
     const MetricInfo& info = kMetrics[m];
+    if (!Measured(servers, m)) continue;
     const Summary baseline = Summarize(servers[0].samples[m]);
-    Row row = {info.name, FormatValue(baseline.median, info)};
-    Row range = {
-        markdown ? "min-max" : "  min-max",
-        absl::StrCat(FormatCompact(baseline.min, info), "-", FormatCompact(baseline.max, info))};
+    Row row = {info.name, Cell(servers[0], m, FormatValue(baseline.median, info))};
+    Row range = {markdown ? "min-max" : "  min-max", RangeCell(servers[0], m, baseline, info)};
     for (const size_t i : shown) {
       const Summary summary = Summarize(servers[i].samples[m]);
-      row.push_back(FormatValue(summary.median, info));
-      row.push_back(FormatRatio(summary.median, baseline.median));
-      range.push_back(
-          absl::StrCat(FormatCompact(summary.min, info), "-", FormatCompact(summary.max, info)));
+      row.push_back(Cell(servers[i], m, FormatValue(summary.median, info)));
+      row.push_back(servers[i].samples[m].empty() ? ""
+                                                  : FormatRatio(summary.median, baseline.median));
+      range.push_back(RangeCell(servers[i], m, summary, info));
       range.push_back("");
     }
     rows.push_back(std::move(row));
@@ -260,10 +277,9 @@ void DescribeMachine(RunDescription& run) {
 void PrintTable(const RunDescription& run, const std::vector<ServerFigures>& servers,
                 bool markdown) {
   std::printf(
-      "%ssluice_stream_bench: %zu-byte payloads, %.1f s measured after %.1f s warm-up, "
-      "median of %d round%s%s\n\n",
-      markdown ? "**" : "", run.payload_bytes, run.seconds, run.warmup_seconds, run.rounds,
-      run.rounds == 1 ? "" : "s", markdown ? "**" : "");
+      "%ssluice_stream_bench: %.1f s measured after %.1f s warm-up, median of %d round%s%s\n\n",
+      markdown ? "**" : "", run.seconds, run.warmup_seconds, run.rounds, run.rounds == 1 ? "" : "s",
+      markdown ? "**" : "");
   for (const std::string& line : HeaderLines(run, servers, markdown)) {
     std::printf("%s%s\n", markdown ? "- " : "  ", line.c_str());
   }
@@ -288,7 +304,7 @@ void PrintTable(const RunDescription& run, const std::vector<ServerFigures>& ser
     errors.push_back(
         absl::StrCat(server.label, " ", server.failed_streams, "/", server.mismatches));
   }
-  std::printf("\nfailed streams/wrong responses: %s\n", absl::StrJoin(errors, ", ").c_str());
+  std::printf("\nfailed calls/wrong answers: %s\n", absl::StrJoin(errors, ", ").c_str());
   for (const ServerFigures& server : servers) {
     for (const std::string& problem : server.problems) {
       std::printf("%s%s: %s\n", markdown ? "- " : "  ", server.label.c_str(), problem.c_str());
@@ -298,44 +314,55 @@ void PrintTable(const RunDescription& run, const std::vector<ServerFigures>& ser
 
 void PrintJson(const RunDescription& run, const std::vector<ServerFigures>& servers) {
   std::string out = absl::StrFormat(
-      "{\n  \"config\": {\"command\": %s, \"payload_bytes\": %zu, \"window\": %d, "
+      "{\n  \"config\": {\"command\": %s, \"workloads\": %s, \"window\": %d, "
       "\"streams_many\": %d, \"seconds\": %s, \"warmup_seconds\": %s, \"rounds\": %d, "
       "\"server_cpus\": %s, \"client_cpus\": %s, \"baseline\": %s},\n"
       "  \"machine\": {\"cpu_model\": %s, \"cores\": %d, \"kernel\": %s, \"date\": %s},\n"
       "  \"servers\": {",
-      JsonString(run.command_line), run.payload_bytes, run.window, run.streams_many,
+      JsonString(run.command_line), JsonStrings(run.workload_lines), run.window, run.streams_many,
       JsonNumber(run.seconds), JsonNumber(run.warmup_seconds), run.rounds,
       JsonString(run.server_cpus), JsonString(run.client_cpus), JsonString(servers[0].label),
       JsonString(run.cpu_model), run.cores, JsonString(run.kernel), JsonString(run.date));
   for (size_t i = 0; i < servers.size(); ++i) {
     const ServerFigures& server = servers[i];
-    absl::StrAppend(
-        &out, i == 0 ? "\n" : ",\n", "    ", JsonString(server.label),
-        ": {\"description\": ", JsonString(server.description),
-        ", \"path\": ", JsonString(server.target.empty() ? server.path : ""),
-        ", \"args\": ", JsonStrings(server.target.empty() ? server.args : Row{}),
-        ", \"target\": ", JsonString(server.target), ", \"model\": ", JsonString(server.model),
-        ", \"failed_streams\": ", server.failed_streams, ", \"mismatches\": ", server.mismatches,
-        ", \"problems\": ", JsonStrings(server.problems), "}");
+    absl::StrAppend(&out, i == 0 ? "\n" : ",\n", "    ", JsonString(server.label),
+                    ": {\"description\": ", JsonString(server.description),
+                    ", \"path\": ", JsonString(server.target.empty() ? server.path : ""),
+                    ", \"args\": ", JsonStrings(server.target.empty() ? server.args : Row{}),
+                    ", \"target\": ", JsonString(server.target),
+                    ", \"models\": {\"stream\": ", JsonString(server.models.stream),
+                    ", \"unary\": ", JsonString(server.models.unary),
+                    ", \"generate\": ", JsonString(server.models.generate),
+                    ", \"ingest\": ", JsonString(server.models.ingest), "}",
+                    ", \"workloads\": ", JsonStrings(server.workloads),
+                    ", \"failed_streams\": ", server.failed_streams,
+                    ", \"mismatches\": ", server.mismatches,
+                    ", \"problems\": ", JsonStrings(server.problems), "}");
   }
   absl::StrAppend(&out, "\n  },\n  \"workloads\": [");
+  bool first_metric = true;
   for (size_t m = 0; m < kMetrics.size(); ++m) {
     const MetricInfo& info = kMetrics[m];
-    absl::StrAppend(&out, m == 0 ? "\n" : ",\n", "    {\"name\": ", JsonString(info.name),
+    if (!Measured(servers, m)) continue;
+    absl::StrAppend(&out, first_metric ? "\n" : ",\n", "    {\"name\": ", JsonString(info.name),
                     ", \"key\": ", JsonString(info.key), ", \"unit\": ", JsonString(info.unit),
-                    ", \"servers\": {");
+                    ", \"workload\": ", JsonString(info.workload), ", \"servers\": {");
+    first_metric = false;
     const double baseline = Summarize(servers[0].samples[m]).median;
+    bool first_server = true;
     for (size_t i = 0; i < servers.size(); ++i) {
       const std::vector<double>& rounds = servers[i].samples[m];
+      if (rounds.empty()) continue;  // Not run on this server.
       const Summary summary = Summarize(rounds);
-      absl::StrAppend(&out, i == 0 ? "\n" : ",\n", "      ", JsonString(servers[i].label),
+      absl::StrAppend(&out, first_server ? "\n" : ",\n", "      ", JsonString(servers[i].label),
                       ": {\"median\": ", JsonNumber(summary.median),
                       ", \"min\": ", JsonNumber(summary.min),
                       ", \"max\": ", JsonNumber(summary.max), ", \"rounds\": [");
       for (size_t r = 0; r < rounds.size(); ++r) {
         absl::StrAppend(&out, r == 0 ? "" : ", ", JsonNumber(rounds[r]));
       }
-      absl::StrAppend(&out, "]");
+      absl::StrAppend(&out, "]", servers[i].model_missing[m] ? ", \"model_missing\": true" : "");
+      first_server = false;
       if (i > 0) {
         const bool known = !std::isnan(summary.median) && baseline > 0;
         absl::StrAppend(&out, ", \"ratio\": ", JsonNumber(known ? summary.median / baseline : NAN));

@@ -18,9 +18,17 @@ enum Metric : int {
   kPipelinedMany,
   kPingPongP50,
   kPingPongP99,
-  kCpuPipelinedOne,  // Server CPU time per response during each workload.
+  kUnary,
+  kGenerate,
+  kIngestOne,
+  kIngestMany,
+  kCpuPipelinedOne,  // Server CPU time per unit (response, call, MiB, reading).
   kCpuPipelinedMany,
   kCpuPingPong,
+  kCpuUnary,
+  kCpuGenerate,
+  kCpuIngestOne,
+  kCpuIngestMany,
   kMetricCount
 };
 
@@ -28,18 +36,38 @@ struct MetricInfo {
   const char* name;  // Row label, unit included.
   const char* key;   // JSON key.
   const char* unit;
-  int decimals;  // -1: an integer with thousands separators.
+  int decimals;          // -1: an integer with thousands separators.
+  const char* workload;  // The --workloads name of the run that measures it.
 };
 
 inline constexpr std::array<MetricInfo, kMetricCount> kMetrics = {{
-    {"pipelined x1 msg/s", "pipelined_x1_msgs_per_s", "msg/s", -1},
-    {"pipelined x16 msg/s", "pipelined_x16_msgs_per_s", "msg/s", -1},
-    {"ping-pong p50 us", "ping_pong_p50_us", "us", 1},
-    {"ping-pong p99 us", "ping_pong_p99_us", "us", 1},
-    {"server CPU us/msg x1", "server_cpu_us_per_msg_x1", "us/msg", 2},
-    {"server CPU us/msg x16", "server_cpu_us_per_msg_x16", "us/msg", 2},
-    {"server CPU us/msg ping-pong", "server_cpu_us_per_msg_ping_pong", "us/msg", 2},
+    {"pipelined x1 msg/s", "pipelined_x1_msgs_per_s", "msg/s", -1, "pipelined-x1"},
+    {"pipelined x16 msg/s", "pipelined_x16_msgs_per_s", "msg/s", -1, "pipelined-x16"},
+    {"ping-pong p50 us", "ping_pong_p50_us", "us", 1, "ping-pong"},
+    {"ping-pong p99 us", "ping_pong_p99_us", "us", 1, "ping-pong"},
+    {"unary x64 calls/s", "unary_x64_calls_per_s", "calls/s", -1, "unary-64"},
+    {"generate 1 MiB chunks GB/s", "generate_1mib_gb_per_s", "GB/s", 2, "generate-1mib"},
+    {"ingest x1 readings/s", "ingest_x1_readings_per_s", "readings/s", -1, "ingest-x1"},
+    {"ingest x64 readings/s", "ingest_x64_readings_per_s", "readings/s", -1, "ingest-x64"},
+    {"server CPU us/msg x1", "server_cpu_us_per_msg_x1", "us/msg", 2, "pipelined-x1"},
+    {"server CPU us/msg x16", "server_cpu_us_per_msg_x16", "us/msg", 2, "pipelined-x16"},
+    {"server CPU us/msg ping-pong", "server_cpu_us_per_msg_ping_pong", "us/msg", 2, "ping-pong"},
+    {"server CPU us/call unary x64", "server_cpu_us_per_call_unary_x64", "us/call", 2, "unary-64"},
+    {"server CPU us/MiB generate", "server_cpu_us_per_mib_generate", "us/MiB", 1, "generate-1mib"},
+    {"server CPU us/reading ingest x1", "server_cpu_us_per_reading_ingest_x1", "us/reading", 2,
+     "ingest-x1"},
+    {"server CPU us/reading ingest x64", "server_cpu_us_per_reading_ingest_x64", "us/reading", 2,
+     "ingest-x64"},
 }};
+
+// The models a server is asked for, by RPC kind. Empty: the server does not run
+// that kind's workloads.
+struct ServerModels {
+  std::string stream;  // Bidi Stream.
+  std::string unary;   // Infer.
+  std::string generate;
+  std::string ingest;
+};
 
 // One server under comparison and everything measured on it. Plain data, owned and
 // filled by the benchmark's main thread.
@@ -49,12 +77,16 @@ struct ServerFigures {
   std::string description;
   std::string path;  // The spawned binary (when `target` is empty).
   std::vector<std::string> args;
-  std::string model;   // Named by each stream's first request.
-  std::string target;  // A running server to measure instead (--target-*).
+  ServerModels models;  // Named by each call's first request.
+  std::string target;   // A running server to measure instead (--target-*).
+  // The --workloads names this server runs; a metric of any other is shown as "-".
+  std::vector<std::string> workloads;
   // One sample per round; NaN where nothing could be measured (e.g. the CPU time
   // of a server we did not spawn).
   std::array<std::vector<double>, kMetricCount> samples;
-  uint64_t failed_streams = 0;
+  // Set where the server answered NOT_FOUND: it does not have the model.
+  std::array<bool, kMetricCount> model_missing{};
+  uint64_t failed_streams = 0;  // Failed calls, of any kind.
   uint64_t mismatches = 0;
   std::vector<std::string> problems;  // The first few, for a human.
 };
@@ -62,7 +94,8 @@ struct ServerFigures {
 // How the figures were produced, printed above them.
 struct RunDescription {
   std::string command_line;
-  size_t payload_bytes = 0;
+  // What each workload run does, one line per group, for the header.
+  std::vector<std::string> workload_lines;
   int window = 0;
   int streams_many = 0;
   double seconds = 0;
@@ -80,9 +113,10 @@ struct RunDescription {
 void DescribeMachine(RunDescription& run);
 
 // Prints the table to stdout. servers[0] is the baseline every other server's ratio
-// is taken against. The terminal table puts all servers side by side when that fits
-// in 100 columns, and prints one block per server otherwise; the markdown table is
-// always one table.
+// is taken against. A metric no server measured is left out; a server that did not
+// run a metric's workload shows "-". The terminal table puts all servers side by side when that
+// fits in 100 columns, and prints one block per server otherwise; the markdown table is always one
+// table.
 void PrintTable(const RunDescription& run, const std::vector<ServerFigures>& servers,
                 bool markdown);
 

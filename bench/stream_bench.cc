@@ -1,8 +1,9 @@
 // Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
 //
-// sluice_stream_bench: runs the same streaming workloads against bare_echo_server (the
-// transport's ceiling) and against several variants of sluiced in one invocation,
-// interleaving them within each round, and prints each variant's ratio to the ceiling.
+// sluice_stream_bench: runs the same workloads, of all four RPC kinds, against
+// bare_echo_server (the transport's ceiling) and against several variants of sluiced
+// in one invocation, interleaving them within each round, and prints each variant's
+// ratio to the ceiling.
 
 #include <sched.h>
 #include <unistd.h>
@@ -30,13 +31,11 @@
 
 #include "bench/report.h"
 #include "bench/server_process.h"
-#include "bench/stream_load.h"
+#include "bench/workloads.h"
 
 namespace sluice::bench {
 namespace {
 
-constexpr size_t kPayloadBytes = 64;
-constexpr int kManyStreams = 16;
 constexpr size_t kMaxProblems = 20;  // Kept per server for the report.
 
 struct Flags {
@@ -45,6 +44,7 @@ struct Flags {
   std::string sluiced_target;  // Use a running server instead of spawning one.
   std::string bare_target;
   std::vector<std::string> variants;  // Labels from --variants; empty: all that apply.
+  std::vector<Workload> workloads;    // From --workloads; empty: each server's defaults.
   std::string server_cpus;            // CPU lists; empty = no pinning.
   std::string client_cpus;
   double seconds = 3;
@@ -59,19 +59,54 @@ struct Flags {
 // One way of running sluiced, compared against the bare server.
 struct Variant {
   std::string label;
-  std::string model;  // Named by each stream's first request.
+  // Named by each call's first request; an empty one skips that method's workloads.
+  ServerModels models;
   // Flags for sluiced beyond --listen. A variant that has any needs a process of
   // its own, so it cannot be measured against --target-sluiced.
   std::vector<std::string> extra_args;
   std::string description;  // What distinguishes it, in a few words.
+  // Without --workloads, run only the bidi Stream workloads, to keep the run short.
+  bool stream_only_by_default = false;
 };
 
 std::vector<Variant> DefaultVariants() {
   return {
-      {"sluiced", "echo", {}, "the model runs inline on the stream's thread"},
-      {"sluiced/pool", "echo_pool", {}, "sessions run on the model thread pool"},
-      {"sluiced/posted", "echo", {"--inline_actors=false"}, "actor turns posted to the Asio pool"},
+      {"sluiced",
+       {"echo", "echo", "blob", "sensors"},
+       {},
+       "echo (Stream, Infer) and sensors (Ingest) run inline on the stream's thread; "
+       "blob (Generate) runs on the model pool"},
+      // The demo registers blob only on the pool and sensors only inline, so Generate
+      // and Ingest here would repeat the sluiced column.
+      {"sluiced/pool",
+       {"echo_pool", "echo_pool", "", ""},
+       {},
+       "echo_pool: sessions run on the model thread pool (Stream, Infer only)"},
+      {"sluiced/posted",
+       {"echo", "echo", "blob", "sensors"},
+       {"--inline_actors=false"},
+       "models as sluiced, actor turns posted to the Asio pool (Stream only unless --workloads)",
+       /*stream_only_by_default=*/true},
   };
+}
+
+// The workloads `server` runs: --workloads (or all), less those whose method it
+// has no model for, and less the non-Stream ones if it asks so by default.
+std::vector<std::string> WorkloadsFor(const Flags& flags, const ServerModels& models,
+                                      bool stream_only_by_default) {
+  std::vector<std::string> names;
+  for (const WorkloadInfo& info : kWorkloads) {
+    if (!flags.workloads.empty() && std::find(flags.workloads.begin(), flags.workloads.end(),
+                                              info.id) == flags.workloads.end()) {
+      continue;
+    }
+    if (ModelFor(models, info.method).empty()) continue;
+    if (flags.workloads.empty() && stream_only_by_default && info.method != Method::kStream) {
+      continue;
+    }
+    names.push_back(info.name);
+  }
+  return names;
 }
 
 // The variants to run: --variants in its order, or else every default that applies.
@@ -114,73 +149,39 @@ absl::StatusOr<std::vector<Variant>> SelectVariants(const Flags& flags) {
   return selected;
 }
 
-void RecordLoad(const StreamLoadResult& result, ServerFigures& server) {
-  server.failed_streams += result.failed_streams;
-  server.mismatches += result.mismatches;
-  for (const std::string& problem : result.problems) {
-    std::fprintf(stderr, "  %s: %s\n", server.label.c_str(), problem.c_str());
-    if (server.problems.size() < kMaxProblems) server.problems.push_back(problem);
-  }
-}
-
-// Microseconds of server CPU per response in the measured interval, or NaN.
-double CpuMicrosPerMessage(const StreamLoadResult& result) {
-  if (result.measured_responses == 0) return NAN;
-  return result.server_cpu_seconds * 1e6 / static_cast<double>(result.measured_responses);
-}
-
-// Runs every workload once against `target`, appending one sample per metric.
-// `cpu_seconds` reads the server's CPU time; empty when we did not spawn it.
-void RunWorkloads(const std::string& target, std::function<double()> cpu_seconds,
+// Runs every workload of `server` once against `target`, appending one sample per
+// metric. `cpu_seconds` reads the server's CPU time; empty when we did not spawn it.
+void RunWorkloads(const std::string& target, const std::function<double()>& cpu_seconds,
                   const Flags& flags, ServerFigures& server) {
-  StreamLoadOptions options;
-  options.target = target;
-  options.model = server.model;
-  options.payload_bytes = kPayloadBytes;
-  options.warmup_seconds = flags.warmup_seconds;
-  options.seconds = flags.seconds;
-  options.server_cpu_seconds = std::move(cpu_seconds);
-
-  options.streams = 1;
-  options.window = flags.window;
-  const StreamLoadResult one = RunStreamLoad(options);
-  RecordLoad(one, server);
-  server.samples[kPipelinedOne].push_back(one.messages_per_second);
-  server.samples[kCpuPipelinedOne].push_back(CpuMicrosPerMessage(one));
-
-  options.streams = kManyStreams;
-  const StreamLoadResult many = RunStreamLoad(options);
-  RecordLoad(many, server);
-  server.samples[kPipelinedMany].push_back(many.messages_per_second);
-  server.samples[kCpuPipelinedMany].push_back(CpuMicrosPerMessage(many));
-
-  options.streams = 1;
-  options.window = 1;
-  const StreamLoadResult ping_pong = RunStreamLoad(options);
-  RecordLoad(ping_pong, server);
-  const bool timed = !ping_pong.latencies_us.empty();
-  server.samples[kPingPongP50].push_back(timed ? Percentile(ping_pong.latencies_us, 0.50) : NAN);
-  server.samples[kPingPongP99].push_back(timed ? Percentile(ping_pong.latencies_us, 0.99) : NAN);
-  server.samples[kCpuPingPong].push_back(CpuMicrosPerMessage(ping_pong));
-
-  std::fprintf(stderr,
-               "  %-14s x1 %.0f msg/s %.2f us/msg, x%d %.0f msg/s %.2f us/msg, "
-               "ping-pong p50 %.1f us p99 %.1f us %.2f us/msg\n",
-               server.label.c_str(), one.messages_per_second, CpuMicrosPerMessage(one),
-               kManyStreams, many.messages_per_second, CpuMicrosPerMessage(many),
-               server.samples[kPingPongP50].back(), server.samples[kPingPongP99].back(),
-               CpuMicrosPerMessage(ping_pong));
+  WorkloadSettings settings;
+  settings.seconds = flags.seconds;
+  settings.warmup_seconds = flags.warmup_seconds;
+  settings.window = flags.window;
+  for (const std::string& name : server.workloads) {
+    const auto info = std::find_if(kWorkloads.begin(), kWorkloads.end(),
+                                   [&name](const WorkloadInfo& w) { return name == w.name; });
+    RunWorkload(info->id, target, cpu_seconds, settings, server);
+  }
 }
 
 void PrintUsage() {
   std::fprintf(
       stderr,
       "usage: sluice_stream_bench [flags]\n"
-      "Runs the same bidi Stream workloads against bare_echo_server and variants of\n"
-      "sluiced, interleaved in each round, and prints each variant's ratio to bare:\n"
-      "  sluiced         model echo, run inline on the stream's thread\n"
+      "Runs the same workloads against bare_echo_server and variants of sluiced,\n"
+      "interleaved in each round, and prints each variant's ratio to bare:\n"
+      "  sluiced         models echo and sensors inline, blob on the model pool\n"
       "  sluiced/pool    model echo_pool, sessions on the model thread pool\n"
-      "  sluiced/posted  model echo, sluiced --inline_actors=false\n"
+      "                  (Stream and Infer workloads only)\n"
+      "  sluiced/posted  models as sluiced, sluiced --inline_actors=false\n"
+      "                  (Stream workloads only, unless --workloads names others)\n"
+      "Workloads:\n"
+      "  pipelined-x1, pipelined-x16  bidi Stream, 1 or 16 streams, --window outstanding\n"
+      "  ping-pong                    bidi Stream, 1 stream, one request at a time\n"
+      "  unary-64                     Infer, 64 calls in flight\n"
+      "  generate-1mib                Generate, 256 MiB per call in 1 MiB chunks\n"
+      "  ingest-x1, ingest-x64        Ingest, 1 or 64 streams of 100-byte readings\n"
+      "  --workloads LIST         comma-separated workloads from above (default: all)\n"
       "  --variants LIST          comma-separated labels from above (default: all)\n"
       "  --sluiced PATH           sluiced binary (default: <bench dir>/../engine/sluiced)\n"
       "  --bare PATH              bare_echo_server binary (default: <bench dir>/bare_echo_server)\n"
@@ -196,7 +197,8 @@ void PrintUsage() {
       "  --markdown               print the table as GitHub markdown\n"
       "  --json                   print JSON instead of the table\n"
       "  --server-logs            copy the servers' stdout/stderr to stderr\n"
-      "Each server runs 3 workloads of (warm-up + seconds) per round.\n");
+      "Each server runs each of its workloads for (warm-up + seconds) per round; with\n"
+      "the defaults that is about 4 minutes for 3 rounds of 3 s.\n");
 }
 
 // Returns false (after printing why) on a bad command line.
@@ -243,6 +245,14 @@ bool ParseFlags(int argc, char** argv, Flags& flags) {
         flags.variants.emplace_back(absl::StripAsciiWhitespace(label));
       }
       ok = !flags.variants.empty();
+    } else if (name == "--workloads") {
+      absl::StatusOr<std::vector<Workload>> workloads = ParseWorkloads(value);
+      if (!workloads.ok()) {
+        std::fprintf(stderr, "sluice_stream_bench: --workloads: %s\n",
+                     std::string(workloads.status().message()).c_str());
+      }
+      ok = workloads.ok();
+      if (ok) flags.workloads = *std::move(workloads);
     } else if (name == "--server-cpu") {
       flags.server_cpus = value;
     } else if (name == "--client-cpu") {
@@ -294,6 +304,7 @@ std::string CommandLine(int argc, char** argv) {
 // Returns false if it could not be started, which ends the benchmark.
 bool MeasureOnce(const Flags& flags, const cpu_set_t& server_cpus, ServerFigures& server,
                  bool& clean_exits) {
+  if (server.workloads.empty()) return true;  // --workloads left it nothing to run.
   if (!server.target.empty()) {
     RunWorkloads(server.target, nullptr, flags, server);
     return true;
@@ -367,24 +378,27 @@ int Run(int argc, char** argv) {
   servers[0].label = "bare";
   servers[0].description = absl::StrCat(
       flags.bare_target.empty() ? "bare_echo_server" : "running at " + flags.bare_target,
-      ": gRPC callback echo, the transport's ceiling");
+      ": the transport's ceiling, gRPC callback API: Stream and Infer echo; Generate copies "
+      "each chunk from a pre-generated buffer and SHA-256-hashes it as blob does; Ingest only "
+      "counts readings (sensors parses and aggregates each one)");
   servers[0].path = flags.bare_path;
   servers[0].args = {"--listen", "127.0.0.1:0"};
-  servers[0].model = "echo";
+  servers[0].models = {"echo", "echo", "blob", "sensors"};  // Ignored, but sent alike.
   servers[0].target = flags.bare_target;
+  servers[0].workloads = WorkloadsFor(flags, servers[0].models, false);
   for (const Variant& variant : *variants) {
     ServerFigures& server = servers.emplace_back();
     server.label = variant.label;
     std::vector<std::string> how = {
         flags.sluiced_target.empty() ? "sluiced" : "running at " + flags.sluiced_target};
     how.insert(how.end(), variant.extra_args.begin(), variant.extra_args.end());
-    server.description =
-        absl::StrCat(absl::StrJoin(how, " "), ", model ", variant.model, ": ", variant.description);
+    server.description = absl::StrCat(absl::StrJoin(how, " "), ": ", variant.description);
     server.path = flags.sluiced_path;
     server.args = {"--listen", "127.0.0.1:0"};
     server.args.insert(server.args.end(), variant.extra_args.begin(), variant.extra_args.end());
-    server.model = variant.model;
+    server.models = variant.models;
     server.target = flags.sluiced_target;
+    server.workloads = WorkloadsFor(flags, variant.models, variant.stream_only_by_default);
   }
 
   // Fail before measuring anything rather than after the first server's runs.
@@ -398,7 +412,11 @@ int Run(int argc, char** argv) {
 
   RunDescription run;
   run.command_line = CommandLine(argc, argv);
-  run.payload_bytes = kPayloadBytes;
+  std::vector<Workload> selected = flags.workloads;
+  if (selected.empty()) {
+    for (const WorkloadInfo& info : kWorkloads) selected.push_back(info.id);
+  }
+  run.workload_lines = DescribeWorkloads(selected, flags.window);
   run.window = flags.window;
   run.streams_many = kManyStreams;
   run.seconds = flags.seconds;

@@ -20,6 +20,7 @@
 #include <absl/time/time.h>
 #include <grpcpp/grpcpp.h>
 
+#include "bench/load_support.h"
 #include "sluice/v1/inference.grpc.pb.h"
 
 namespace sluice::bench {
@@ -29,69 +30,14 @@ using ::sluice::v1::InferRequest;
 using ::sluice::v1::InferResponse;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
-constexpr size_t kMaxProblems = 8;
-
-// What the streams of one run share with the thread that runs it. Owned by
-// RunStreamLoad(), which outlives every stream. Thread-safe.
-class RunState {
- public:
-  // Thread-safe. Keeps the first kMaxProblems descriptions.
-  void AddProblem(std::string problem) ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    if (problems_.size() < kMaxProblems) problems_.push_back(std::move(problem));
-  }
-
-  // Reaction: the last thing a stream does. The stream may be destroyed as soon as
-  // this returns, so it must not touch itself afterwards.
-  void StreamDone(int stream, const grpc::Status& status) ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    if (!status.ok()) {
-      ++failed_streams_;
-      if (problems_.size() < kMaxProblems) {
-        problems_.push_back(absl::StrCat("stream ", stream, " ended with status ",
-                                         status.error_code(), ": ", status.error_message()));
-      }
-    }
-    ++done_streams_;
-  }
-
-  // Thread-safe. Waits until `streams` streams have called StreamDone().
-  bool AwaitDone(int streams, double timeout_seconds) ABSL_LOCKS_EXCLUDED(mu_) {
-    auto all_done = [this, streams]()
-                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_streams_ == streams; };
-    absl::MutexLock lock(&mu_);
-    return mu_.AwaitWithTimeout(absl::Condition(&all_done), absl::Seconds(timeout_seconds));
-  }
-
-  // Thread-safe; call after AwaitDone() succeeded.
-  uint64_t failed_streams() ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    return failed_streams_;
-  }
-  std::vector<std::string> problems() ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    return problems_;
-  }
-
-  // Set while the measured interval runs: streams record latencies only then.
-  // Relaxed is enough: a sample landing one response early or late is noise.
-  std::atomic<bool> recording{false};
-
- private:
-  absl::Mutex mu_;
-  int done_streams_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t failed_streams_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<std::string> problems_ ABSL_GUARDED_BY(mu_);
-};
-
 // One bidi Stream call. RunStreamLoad() owns it and destroys it only after its
 // OnDone(). Reactions run on gRPC's callback threads, possibly a read and a write
 // at once, so the window state lives under `mu_`; Start() and Stop() are called by
 // the bench thread, which a hold (AddHold) keeps safe until Stop().
 class LoadStream final : public grpc::ClientBidiReactor<InferRequest, InferResponse> {
  public:
-  LoadStream(int index, const StreamLoadOptions& options, const std::string& payload, RunState& run)
+  LoadStream(int index, const StreamLoadOptions& options, const std::string& payload,
+             LoadRunState& run)
       : index_(index),
         window_(static_cast<uint64_t>(std::max(options.window, 1))),
         model_(options.model),
@@ -196,8 +142,10 @@ class LoadStream final : public grpc::ClientBidiReactor<InferRequest, InferRespo
     if (writes_done) StartWritesDone();
   }
 
-  // Reaction: the last one. Do not touch `this` after StreamDone().
-  void OnDone(const grpc::Status& status) override { run_.StreamDone(index_, status); }
+  // Reaction: the last one. Do not touch `this` after CallDone().
+  void OnDone(const grpc::Status& status) override {
+    run_.CallDone(absl::StrCat("stream ", index_), status);
+  }
 
  private:
   // Counts and describes a response that does not answer request `expected`.
@@ -254,7 +202,7 @@ class LoadStream final : public grpc::ClientBidiReactor<InferRequest, InferRespo
   const uint64_t window_;
   const std::string model_;
   const std::string& payload_;  // Owned by RunStreamLoad().
-  RunState& run_;
+  LoadRunState& run_;
   grpc::ClientContext context_;
   InferResponse response_;  // Target of the one read in flight; read side only.
   std::atomic<uint64_t> responses_{0};
@@ -287,44 +235,19 @@ uint64_t TotalResponses(const std::vector<std::unique_ptr<LoadStream>>& streams)
 
 StreamLoadResult RunStreamLoad(const StreamLoadOptions& options) {
   StreamLoadResult result;
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  args.SetMaxSendMessageSize(kMaxMessageBytes);
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // A fresh connection per run.
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
-  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
-    result.failed_streams = static_cast<uint64_t>(options.streams);
-    result.problems.push_back(absl::StrCat("cannot connect to ", options.target));
-    return result;
-  }
+  std::shared_ptr<grpc::Channel> channel = ConnectForLoad(options.target, options.streams, result);
+  if (channel == nullptr) return result;
   std::unique_ptr<::sluice::v1::Inference::Stub> stub = ::sluice::v1::Inference::NewStub(channel);
 
-  // A varied pattern, so that a server returning the wrong bytes is caught.
-  std::string payload(options.payload_bytes, '\0');
-  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + i % 26);
-
-  RunState run;
+  const std::string payload = PatternPayload(options.payload_bytes);
+  LoadRunState run;
   std::vector<std::unique_ptr<LoadStream>> streams;
   for (int i = 0; i < options.streams; ++i) {
     streams.push_back(std::make_unique<LoadStream>(i, options, payload, run));
   }
   for (auto& stream : streams) stream->Start(*stub);
-
-  std::this_thread::sleep_for(std::chrono::duration<double>(options.warmup_seconds));
-  const double start_cpu = options.server_cpu_seconds ? options.server_cpu_seconds() : NAN;
-  const uint64_t start_count = TotalResponses(streams);
-  const Clock::time_point start = Clock::now();
-  run.recording.store(true, std::memory_order_relaxed);
-  std::this_thread::sleep_for(std::chrono::duration<double>(options.seconds));
-  run.recording.store(false, std::memory_order_relaxed);
-  const Clock::time_point end = Clock::now();
-  const uint64_t end_count = TotalResponses(streams);
-  const double end_cpu = options.server_cpu_seconds ? options.server_cpu_seconds() : NAN;
-  result.measured_responses = end_count - start_count;
-  result.messages_per_second = static_cast<double>(result.measured_responses) /
-                               std::chrono::duration<double>(end - start).count();
-  result.server_cpu_seconds = end_cpu - start_cpu;  // NaN if either is.
+  MeasureInterval(
+      options, [&streams]() { return TotalResponses(streams); }, run, result);
 
   for (auto& stream : streams) stream->Stop();
   if (!run.AwaitDone(options.streams, options.drain_timeout_seconds)) {
@@ -348,7 +271,8 @@ StreamLoadResult RunStreamLoad(const StreamLoadOptions& options) {
     result.latencies_us.insert(result.latencies_us.end(), latencies.begin(), latencies.end());
   }
   std::sort(result.latencies_us.begin(), result.latencies_us.end());
-  result.failed_streams = run.failed_streams();
+  result.failed_streams = run.failed_calls();
+  result.model_missing = run.model_missing();
   result.problems = run.problems();
   return result;
 }
