@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "actors/stream_actor.h"
+#include "actors/utf8.h"
 
 namespace sluice::actors {
 namespace {
@@ -38,7 +39,10 @@ class SessionActor::CallSink final : public ResponseSink {
     v1::InferResponse response;
     auto* error = response.mutable_error();
     error->set_code(static_cast<int32_t>(status.code()));
-    error->set_message(std::string(status.message()));
+    // Messages quote client input; invalid UTF-8 would make the client's
+    // parser reject the response, and with it the stream.
+    error->set_message(
+        ToValidUtf8(std::string_view(status.message().data(), status.message().size())));
     responses_.push_back(std::move(response));
     return true;
   }

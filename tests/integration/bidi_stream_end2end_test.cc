@@ -165,6 +165,26 @@ TEST(BidiStreamEnd2endTest, LargestTimestampIsRejectedBeforeItCanOverflow) {
   ASSERT_TRUE(responses[2].has_error());
 }
 
+// An error message quotes what the client sent; when that is not UTF-8 the
+// message must still be valid UTF-8, or the client's parser rejects the whole
+// response and the stream with it.
+TEST(BidiStreamEnd2endTest, ErrorQuotingInvalidUtf8KeepsTheStreamUsable) {
+  TestServer server;
+  auto stub = server.NewStub();
+  std::vector<InferResponse> responses;
+  grpc::Status status = Exchange(*stub,
+                                 {MakeRequest("sensors", "caf\xE9,1,20,40,1000,0.1", 1),
+                                  MakeRequest("sensors", "s1,2,21,41,1001,0.2", 2)},
+                                 &responses);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_GE(responses.size(), 2u);
+  ASSERT_TRUE(responses[0].has_error());
+  EXPECT_EQ(responses[0].error().code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(responses[0].error().message().find("\\xE9"), std::string::npos)
+      << responses[0].error().message();
+  EXPECT_FALSE(responses.back().has_error());  // The summary of the good reading.
+}
+
 TEST(BidiStreamEnd2endTest, TokensModelStreamsTokensWithFinalMarker) {
   TestServer server;
   auto stub = server.NewStub();
