@@ -23,9 +23,10 @@ absl::Status RegisterDemoModels(Engine& engine, const TokensModelOptions& tokens
        .execution = Execution::kInline},
       {.name = "echo_pool", .version = "1", .model = std::make_shared<EchoModel>()},
       {.name = "tokens", .version = "1", .model = std::make_shared<TokensModel>(tokens)},
-      // sensors, predict and feed take microseconds per call and never block;
-      // blob builds and hashes a chunk (1 MiB by default) per call, so it
-      // runs on the model pool.
+      // sensors and predict take microseconds per call and never block; blob
+      // builds and hashes a chunk (1 MiB by default) per call, and feed may
+      // copy many large items into one call's responses, so they run on the
+      // model pool.
       {.name = "sensors",
        .version = "1",
        .model = std::make_shared<SensorsModel>(),
@@ -35,10 +36,7 @@ absl::Status RegisterDemoModels(Engine& engine, const TokensModelOptions& tokens
        .version = "1",
        .model = std::make_shared<PredictModel>(),
        .execution = Execution::kInline},
-      {.name = "feed",
-       .version = "1",
-       .model = std::make_shared<FeedModel>(),
-       .execution = Execution::kInline},
+      {.name = "feed", .version = "1", .model = std::make_shared<FeedModel>()},
   };
   for (const ModelSpec& spec : specs) {
     if (absl::Status status = engine.RegisterModel(spec); !status.ok()) return status;

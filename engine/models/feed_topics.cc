@@ -18,8 +18,11 @@ constexpr size_t kMaxTopics = 10000;
 }  // namespace
 
 Subscription::Subscription(std::string topic, size_t capacity, OverflowPolicy policy,
-                           std::shared_ptr<const SessionContext> context)
-    : topic_(std::move(topic)), policy_(policy), context_(std::move(context)) {
+                           std::shared_ptr<const SessionContext> context, size_t max_bytes)
+    : topic_(std::move(topic)),
+      policy_(policy),
+      context_(std::move(context)),
+      max_bytes_(max_bytes) {
   ring_.resize(std::max<size_t>(capacity, 1));
 }
 
@@ -27,26 +30,36 @@ bool Subscription::Offer(const FeedItemSharedPtr& item, bool* wake) {
   absl::MutexLock lock(&mu_);
   *wake = false;
   if (!overflow_.ok()) return false;
-  if (size_ == ring_.size()) {
+  const size_t item_bytes = item->payload.size();
+  auto full = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return size_ == ring_.size() || (size_ > 0 && bytes_ + item_bytes > max_bytes_);
+  };
+  if (full()) {
     if (policy_ == OverflowPolicy::kDisconnect) {
       overflow_ = absl::ResourceExhaustedError(absl::StrCat(
-          "the subscriber fell ", size_ + 1, " items behind on topic '", topic_, "' (buffer ",
-          ring_.size(), ", policy disconnect): item ", item->sequence,
+          "the subscriber fell ", size_ + 1, " items (", bytes_ + item_bytes,
+          " bytes) behind on topic '", topic_, "' (buffer ", ring_.size(), " items or ", max_bytes_,
+          " bytes, policy disconnect): item ", item->sequence,
           " found the buffer full; read faster, or subscribe with a larger 'buffer' or with "
           "policy 'drop-oldest'"));
       for (FeedItemSharedPtr& slot : ring_) slot.reset();
       size_ = 0;
+      bytes_ = 0;
       *wake = true;
       return false;
     }
-    ring_[head_].reset();  // Drop the oldest.
-    head_ = (head_ + 1) % ring_.size();
-    --size_;
-    ++dropped_total_;
+    while (full()) {  // Drop the oldest until the new item fits.
+      bytes_ -= ring_[head_]->payload.size();
+      ring_[head_].reset();
+      head_ = (head_ + 1) % ring_.size();
+      --size_;
+      ++dropped_total_;
+    }
   }
   *wake = size_ == 0;
   ring_[(head_ + size_) % ring_.size()] = item;
   ++size_;
+  bytes_ += item_bytes;
   return true;
 }
 
@@ -56,6 +69,7 @@ Subscription::Taken Subscription::Take(size_t max, std::vector<FeedItemSharedPtr
   taken.overflow = overflow_;
   taken.dropped_total = dropped_total_;
   for (; max > 0 && size_ > 0; --max, --size_) {
+    bytes_ -= ring_[head_]->payload.size();
     out->push_back(std::move(ring_[head_]));
     head_ = (head_ + 1) % ring_.size();
   }

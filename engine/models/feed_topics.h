@@ -38,8 +38,14 @@ enum class OverflowPolicy { kDropOldest, kDisconnect };
 /// registry's lock), Take() on the subscriber's.
 class Subscription {
  public:
+  /// Holds at most `capacity` items and, whatever their count, at most
+  /// `max_bytes` of payload (one item larger than that still fits alone), so
+  /// a stalled subscriber's memory is bounded however large items are.
   Subscription(std::string topic, size_t capacity, OverflowPolicy policy,
-               std::shared_ptr<const SessionContext> context);
+               std::shared_ptr<const SessionContext> context,
+               size_t max_bytes = kDefaultMaxBufferedBytes);
+
+  static constexpr size_t kDefaultMaxBufferedBytes = 64u << 20;
 
   /// Thread-safe. Buffers `item`. False when the item was not taken because
   /// the subscription is disconnected (this call may be what disconnected it).
@@ -70,6 +76,8 @@ class Subscription {
   std::vector<FeedItemSharedPtr> ring_ ABSL_GUARDED_BY(mu_);
   size_t head_ ABSL_GUARDED_BY(mu_) = 0;
   size_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  const size_t max_bytes_;
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;  // Payload bytes buffered.
   uint64_t dropped_total_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status overflow_ ABSL_GUARDED_BY(mu_);
 };

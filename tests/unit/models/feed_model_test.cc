@@ -5,6 +5,7 @@
 // and unsubscription when a session ends.
 
 #include "engine/models/feed_model.h"
+#include "engine/models/feed_topics.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -125,12 +126,43 @@ TEST(FeedModelTest, FiftySubscribersGetEveryItemInOrderWhileStalledOnesOverflow)
   stalled_disconnecting.Poll();
   ASSERT_EQ(stalled_disconnecting.last.kind(), Step::Kind::kFail);
   EXPECT_EQ(stalled_disconnecting.last.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(stalled_disconnecting.last.status().message(),
-              HasSubstr(absl::StrCat("fell ", kBuffer + 1, " items behind on topic 'news' (buffer ",
-                                     kBuffer, ", policy disconnect): item ", kBuffer + 1)));
+  const std::string message(stalled_disconnecting.last.status().message());
+  EXPECT_THAT(message, HasSubstr(absl::StrCat("fell ", kBuffer + 1, " items (")));
+  EXPECT_THAT(message,
+              HasSubstr(absl::StrCat("behind on topic 'news' (buffer ", kBuffer, " items or ")));
+  EXPECT_THAT(message, HasSubstr(absl::StrCat("policy disconnect): item ", kBuffer + 1)));
   EXPECT_EQ(stalled_disconnecting.Items().size(), 0u);
   EXPECT_EQ(elsewhere.notifications->load(), 0);
   EXPECT_EQ(elsewhere.sink.responses().size(), 1u);  // Only its notice.
+}
+
+// However large the items, a stalled subscriber holds at most its byte
+// budget: drop-oldest drops by bytes too, and disconnect says how far behind.
+TEST(FeedModelTest, SubscriptionBufferIsBoundedInBytes) {
+  auto context = std::make_shared<SessionContext>(
+      "s", "feed", "1", std::chrono::system_clock::time_point::max(), RpcKind::kServerStreaming);
+  using internal::FeedItem;
+  using internal::OverflowPolicy;
+  using internal::Subscription;
+  auto item = [](uint64_t sequence) {
+    return std::make_shared<const FeedItem>(FeedItem{sequence, std::string(300, 'x')});
+  };
+  Subscription dropping("t", 100, OverflowPolicy::kDropOldest, context, /*max_bytes=*/1000);
+  bool wake = false;
+  for (uint64_t i = 1; i <= 10; ++i) ASSERT_TRUE(dropping.Offer(item(i), &wake));
+  std::vector<internal::FeedItemSharedPtr> taken;
+  Subscription::Taken result = dropping.Take(100, &taken);
+  ASSERT_EQ(taken.size(), 3u);  // 3 x 300 bytes fit in 1000; a 4th would not.
+  EXPECT_EQ(taken.front()->sequence, 8u);
+  EXPECT_EQ(result.dropped_total, 7u);
+
+  Subscription disconnecting("t", 100, OverflowPolicy::kDisconnect, context, 1000);
+  for (uint64_t i = 1; i <= 3; ++i) ASSERT_TRUE(disconnecting.Offer(item(i), &wake));
+  EXPECT_FALSE(disconnecting.Offer(item(4), &wake));
+  taken.clear();
+  result = disconnecting.Take(100, &taken);
+  EXPECT_EQ(result.overflow.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(result.overflow.message()), HasSubstr("1200 bytes) behind"));
 }
 
 TEST(FeedModelTest, NotifyBeforeWaitIsKeptAndAnEmptyResumeWaitsAgain) {
