@@ -13,6 +13,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   libssl-dev
   python3-grpcio python3-grpc-tools
+  # Debian's grpc_tools imports pkg_resources without depending on it.
+  python3-pkg-resources
 )
 # The Node client (clients/node) needs node >= 18 and npm. A node or npm
 # already on PATH (say from nodesource or nvm) is used as it is: Debian's
