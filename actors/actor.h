@@ -35,6 +35,10 @@ struct DeferredTurn {
 // Non-null while a turn runs on this thread.
 inline thread_local DeferredTurn* deferred_turn = nullptr;
 
+// True while this thread runs turns inline for a reaction (SendInline): a
+// gRPC callback thread, where no model code may run.
+inline thread_local bool in_reaction = false;
+
 // Deferred turns run back to back on one thread before the next is posted
 // instead, so a chain of actors waking each other cannot hold a thread.
 constexpr int kMaxDeferredChain = 32;
@@ -62,8 +66,11 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   enum class Placement {
     /// Only on its executor's threads (actors that call code which may block).
     kOwnPool,
-    /// On any thread whose turn woke it, or inline in a reaction: for actors
-    /// whose turns never block and take microseconds.
+    /// On any actor pool thread whose turn woke it, but never inline in a
+    /// reaction: for actors that run model code which never blocks.
+    kAnyPoolThread,
+    /// On any thread whose turn woke it, or inline in a reaction: for engine
+    /// actors whose turns never block, take microseconds and run no model code.
     kAnyThread,
   };
 
@@ -103,7 +110,9 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   /// thread (Placement::kAnyThread), and the calling thread is not inside a
   /// turn, runs the turn right here instead of posting it, saving a
   /// cross-thread hop. The caller must not hold locks the actor could take,
-  /// and must accept that the turn runs before this returns.
+  /// and must accept that the turn runs before this returns. Meant for
+  /// reactions: the turns this one wakes run here only if they run no model
+  /// code (kAnyThread); others are posted to their pools.
   PushResult SendInline(Msg message) {
     const PushResult result = mailbox_.Push(std::move(message));
     if (result != PushResult::kOkWokeOwner) return result;
@@ -111,7 +120,10 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
       Wake();
     } else {
       auto self = this->shared_from_this();  // The turn may drop the last other reference.
+      const bool outer = internal::in_reaction;
+      internal::in_reaction = true;
       self->RunTurn();
+      internal::in_reaction = outer;
     }
     return result;
   }
@@ -143,8 +155,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   // otherwise post it to its pool.
   void Wake() {
     internal::DeferredTurn* slot = internal::deferred_turn;
-    if (slot != nullptr && slot->run == nullptr &&
-        (placement_ == Placement::kAnyThread || executor_.running_in_this_thread())) {
+    if (slot != nullptr && slot->run == nullptr && MayRunHere()) {
       slot->keep_alive = this->shared_from_this();
       slot->actor = this;
       slot->run = [](void* actor) { static_cast<Actor*>(actor)->RunTurn(); };
@@ -152,6 +163,19 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
       return;
     }
     Schedule();
+  }
+
+  bool MayRunHere() const {
+    switch (placement_) {
+      case Placement::kAnyThread:
+        return true;
+      case Placement::kAnyPoolThread:
+        if (!internal::in_reaction) return true;
+        break;
+      case Placement::kOwnPool:
+        break;
+    }
+    return executor_.running_in_this_thread();
   }
 
   void Schedule() {

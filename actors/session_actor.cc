@@ -58,8 +58,9 @@ SessionActor::SessionActor(ActorCensus* census, Executor executor, uint32_t max_
                            const ModelEntry& model, std::shared_ptr<SessionContext> context,
                            std::shared_ptr<StreamActor> stream, uint32_t window,
                            metrics::EngineCounters* counters)
-    : Actor(executor, max_messages_per_turn,
-            model.execution == Execution::kInline ? Placement::kAnyThread : Placement::kOwnPool),
+    : Actor(
+          executor, max_messages_per_turn,
+          model.execution == Execution::kInline ? Placement::kAnyPoolThread : Placement::kOwnPool),
       census_(census),
       model_(model),
       context_(std::move(context)),

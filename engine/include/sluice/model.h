@@ -148,9 +148,9 @@ class SessionContext {
 /// Ownership: the engine owns it (created by Model::NewSession) and destroys it
 /// when the stream ends.
 /// Threads: one call at a time per session, never concurrently, on a model
-/// pool thread (Execution::kModelPool) or, for Execution::kInline, on a gRPC
-/// callback or stream pool thread. Calls must not throw; an escaped exception
-/// closes the stream with INTERNAL. A call that blocks holds its thread: prefer
+/// pool thread (Execution::kModelPool) or a stream pool thread
+/// (Execution::kInline); never on a gRPC callback thread. Calls must not throw; an escaped
+/// exception closes the stream with INTERNAL. A call that blocks holds its thread: prefer
 /// ResumeAfter() or Wait() to sleeping.
 class ModelSession {
  public:
@@ -193,10 +193,11 @@ enum class Execution {
   /// On the model thread pool: for models whose calls block or burn CPU. A
   /// slow model never stalls stream handling. The default.
   kModelPool,
-  /// Right after the stream actor's turn, on the same thread (a gRPC callback
-  /// thread or a pool thread), saving two thread hops per request. Only for
-  /// models whose calls never block and take microseconds (routing, feature
-  /// lookup, echo): a slow inline model delays every stream on that thread.
+  /// On the stream pool, right after the turn that woke the session, on the
+  /// same thread where that turn ran on a pool thread (saving a hop), but
+  /// never inside a gRPC reaction: model code never runs on a gRPC callback
+  /// thread. Only for models whose calls never block and take microseconds
+  /// (routing, feature lookup, echo): a slow one delays stream handling.
   kInline,
 };
 

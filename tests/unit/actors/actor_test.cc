@@ -194,6 +194,37 @@ TEST(ActorTest, BusyActorsShareOneThreadFairly) {
   EXPECT_GE(switches, 18);  // 80 messages in turns of 4: ~19 switches.
 }
 
+// Model code never runs on a gRPC callback thread: an actor placed on pool
+// threads (a session of an inline model) that is woken by a turn running
+// inline for a reaction is posted to its pool, while one woken by a turn on a
+// pool thread runs right after it on that same thread.
+TEST(ActorTest, PoolPlacedActorNeverRunsInsideAReaction) {
+  AsioScheduler pool(1);
+  auto model =
+      std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kAnyPoolThread, 2);
+  struct Stream final : Actor<int> {
+    using Actor::Actor;
+    void Receive(int&) override {
+      thread = std::this_thread::get_id();
+      target->Send(1);
+    }
+    std::shared_ptr<ThreadProbe> target;
+    std::thread::id thread;
+  };
+  auto stream = std::make_shared<Stream>(pool.executor(), 8, Stream::Placement::kAnyThread);
+  stream->target = model;
+  stream->SendInline(1);  // As a reaction does: the stream's turn runs here...
+  EXPECT_EQ(stream->thread, std::this_thread::get_id());
+  Notification first_ran;
+  boost::asio::post(pool.executor(), [&] { first_ran.Notify(); });
+  first_ran.WaitForNotification();
+  EXPECT_NE(model->ran_on, std::this_thread::get_id());  // ...the model's was posted.
+
+  boost::asio::post(pool.executor(), [stream] { stream->Send(2); });  // From a pool thread.
+  model->done.WaitForNotification();
+  EXPECT_EQ(model->ran_on, stream->thread);  // Ran next on the same pool thread.
+}
+
 // YieldTurn() ends the turn after the current message even though more are
 // queued, and the rest runs in a posted turn: two yielding actors on one
 // thread alternate message by message.
