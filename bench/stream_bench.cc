@@ -74,8 +74,8 @@ std::vector<Variant> DefaultVariants() {
       {"sluiced",
        {"echo", "echo", "blob", "sensors"},
        {},
-       "echo (Stream, Infer) and sensors (Ingest) run inline on the stream's thread; "
-       "blob (Generate) runs on the model pool"},
+       "echo (Stream, Infer) and sensors (Ingest) are inline models (stream pool, never "
+       "in a gRPC callback); blob (Generate) runs on the model pool"},
       // The demo registers blob only on the pool and sensors only inline, so Generate
       // and Ingest here would repeat the sluiced column.
       {"sluiced/pool",
@@ -170,7 +170,7 @@ void PrintUsage() {
       "usage: sluice_stream_bench [flags]\n"
       "Runs the same workloads against bare_echo_server and variants of sluiced,\n"
       "interleaved in each round, and prints each variant's ratio to bare:\n"
-      "  sluiced         models echo and sensors inline, blob on the model pool\n"
+      "  sluiced         models echo and sensors inline (stream pool), blob on the model pool\n"
       "  sluiced/pool    model echo_pool, sessions on the model thread pool\n"
       "                  (Stream and Infer workloads only)\n"
       "  sluiced/posted  models as sluiced, sluiced --inline_actors=false\n"
