@@ -27,6 +27,13 @@ size_t LiveStreams::size() const {
   return streams_.size();
 }
 
+void LiveStreams::ForEach(const std::function<void(const StreamActor&)>& visit) const {
+  absl::MutexLock lock(&mu_);
+  // A stream removes itself in its last turn, under this lock, before it can
+  // be destroyed: every key here is a live object while the lock is held.
+  for (const auto& [stream, weak] : streams_) visit(*stream);
+}
+
 bool LiveStreams::WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) const {
   const auto remaining = deadline - std::chrono::steady_clock::now();
   const absl::Time until = absl::Now() + absl::FromChrono(remaining);

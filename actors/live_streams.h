@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -30,6 +31,11 @@ class LiveStreams {
   absl::Status Add(const std::shared_ptr<StreamActor>& stream) ABSL_LOCKS_EXCLUDED(mu_);
   void Remove(const StreamActor* stream) ABSL_LOCKS_EXCLUDED(mu_);
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  /// Calls `visit` for every live stream, under the lock (so no stream ends
+  /// meanwhile); `visit` must be quick and may only use the stream's
+  /// thread-safe methods. For the metrics scrape.
+  void ForEach(const std::function<void(const StreamActor&)>& visit) const ABSL_LOCKS_EXCLUDED(mu_);
 
   /// Waits until no stream is live or `deadline` passes; true when empty.
   bool WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) const

@@ -46,8 +46,8 @@ absl::Status ModelRegistry::Add(ModelSpec spec) {
     }
   }
   versions.push_back(ModelEntry{std::move(spec.name), std::move(spec.version),
-                                std::move(spec.model), spec.max_credits_per_stream,
-                                spec.execution});
+                                std::move(spec.model), spec.max_credits_per_stream, spec.execution,
+                                nullptr});
   std::sort(versions.begin(), versions.end(), [](const ModelEntry& a, const ModelEntry& b) {
     return VersionLess(a.version, b.version);
   });
@@ -69,6 +69,13 @@ std::vector<std::string> ModelRegistry::Names() const {
   names.reserve(models_.size());
   for (const auto& [name, versions] : models_) names.push_back(name);
   return names;
+}
+
+void ModelRegistry::AttachInstruments(metrics::EngineMetrics& metrics) {
+  for (auto& [name, versions] : models_) {
+    const std::shared_ptr<metrics::ModelInstruments> instruments = metrics.ForModel(name);
+    for (ModelEntry& entry : versions) entry.instruments = instruments;
+  }
 }
 
 }  // namespace sluice::actors

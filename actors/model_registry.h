@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "metrics/engine_metrics.h"
 #include "sluice/model.h"
 
 namespace sluice::actors {
@@ -23,6 +24,8 @@ struct ModelEntry {
   std::shared_ptr<Model> model;
   uint32_t max_credits_per_stream = 0;  // 0: the engine's default.
   Execution execution = Execution::kModelPool;
+  /// The model's metric series; null when the engine records no metrics.
+  std::shared_ptr<metrics::ModelInstruments> instruments;
 };
 
 /// The set of servable models.
@@ -44,6 +47,9 @@ class ModelRegistry {
 
   /// Every registered name, sorted (for error messages and listings).
   std::vector<std::string> Names() const;
+
+  /// Gives every entry its model's series from `metrics` (before sharing).
+  void AttachInstruments(metrics::EngineMetrics& metrics);
 
  private:
   // Per name, versions sorted ascending: numeric ones by value, then the rest.

@@ -136,6 +136,7 @@ void SessionActor::Open() {
   }
   if (!session.ok()) {
     failed_ = true;
+    if (model_.instruments != nullptr) model_.instruments->fatal_errors->Increment();
     SessionOutput output;
     output.fatal = session.status();
     stream_->Send(*to_stream_, std::move(output));
@@ -180,16 +181,16 @@ void SessionActor::Pump() {
 Step SessionActor::CallModel(CallSink& sink) {
   try {
     if (!current_started_) {
-      if (current_->is_half_close) return session_->OnHalfClose(sink);
+      if (current_->is_half_close) return TimedCall([&] { return session_->OnHalfClose(sink); });
       last_request_sequence_ = current_->request.sequence();
       last_timestamp_ = current_->timestamp;
       if (!current_->rejection.ok()) {
         (void)sink.EmitError(current_->rejection);  // Calls start with room >= 1.
         return Step::Done();
       }
-      return session_->OnRequest(current_->request, sink);
+      return TimedCall([&] { return session_->OnRequest(current_->request, sink); });
     }
-    return session_->OnResume(sink);
+    return TimedCall([&] { return session_->OnResume(sink); });
   } catch (const std::exception& e) {
     return Step::Fail(
         absl::InternalError(absl::StrCat("model '", model_.name, "' failed: ", e.what())));
@@ -198,9 +199,32 @@ Step SessionActor::CallModel(CallSink& sink) {
   }
 }
 
+template <typename Call>
+Step SessionActor::TimedCall(Call call) {
+  if (model_.instruments == nullptr) return call();
+  const auto start = std::chrono::steady_clock::now();
+  Step step = call();
+  model_.instruments->model_call.ObserveNanos(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+  return step;
+}
+
+void SessionActor::CountModelErrors(const SessionOutput& output, const Step& step) const {
+  if (model_.instruments == nullptr) return;
+  // An engine rejection is answered here too, but it is not the model's error.
+  if (current_ && current_->rejection.ok()) {
+    for (const v1::InferResponse& response : output.responses) {
+      if (response.has_error()) model_.instruments->error_responses->Increment();
+    }
+  }
+  if (step.kind() == Step::Kind::kFail) model_.instruments->fatal_errors->Increment();
+}
+
 void SessionActor::Deliver(CallSink& sink, const Step& step) {
   SessionOutput output;
   output.responses = std::move(sink.responses());
+  CountModelErrors(output, step);
   room_ -= static_cast<uint32_t>(output.responses.size());
   for (v1::InferResponse& response : output.responses) {
     response.set_stream_id(context_->stream_id());

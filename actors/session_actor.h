@@ -65,6 +65,10 @@ class SessionActor final : public Actor<SessionMessage> {
   void InstallNotifier();
   void Pump();
   Step CallModel(CallSink& sink);
+  // Runs one call into the model, timing it for the metrics.
+  template <typename Call>
+  Step TimedCall(Call call);
+  void CountModelErrors(const SessionOutput& output, const Step& step) const;
   void Deliver(CallSink& sink, const Step& step);
   void ArmTimer(std::chrono::nanoseconds delay);
   void Release(bool cancelled);

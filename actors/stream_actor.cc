@@ -26,6 +26,11 @@ std::string DescribeModel(const std::string& name, const std::string& version) {
                          : absl::StrCat("'", name, "' version ", version);
 }
 
+int64_t NanosSince(std::chrono::steady_clock::time_point since,
+                   std::chrono::steady_clock::time_point now) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now - since).count();
+}
+
 const char* KindName(RpcKind kind) {
   switch (kind) {
     case RpcKind::kUnary:
@@ -55,9 +60,13 @@ StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<S
       port_(std::move(port)),
       deadline_(deadline),
       kind_(kind),
+      metrics_(environment.metrics),
+      method_metrics_(metrics_ != nullptr ? &metrics_->method(static_cast<size_t>(kind)) : nullptr),
       single_response_(kind == RpcKind::kUnary || kind == RpcKind::kClientStreaming),
       credits_(settings_.credits_per_stream) {
+  static_assert(static_cast<size_t>(RpcKind::kBidiStreaming) + 1 == metrics::kMethodCount);
   environment_.census->Born(ActorCensus::Kind::kStream);
+  gauge_credits_limit_.store(credits_.limit(), std::memory_order_relaxed);
 }
 
 StreamActor::~StreamActor() { environment_.census->Died(ActorCensus::Kind::kStream); }
@@ -68,9 +77,11 @@ void StreamActor::OnStart() {
   if (started_ || reactor_done_) return;
   started_ = true;
   counters_->Add(counters_->streams_started, 1);
+  if (method_metrics_ != nullptr) method_metrics_->started->Increment();
   const absl::Status refused =
       environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
   if (!refused.ok()) {
+    if (metrics_ != nullptr) metrics_->AdmissionRejected(metrics::AdmissionReason::kDraining);
     if (!finished_) Finish(refused, /*cancel_session=*/true);
     return;
   }
@@ -88,14 +99,18 @@ void StreamActor::Receive(StreamMessage& message) {
     OnWriteDone(write->ok);
   } else if (auto* cancel = std::get_if<PeerCancelled>(&message)) {
     if (finished_) return;
+    CountCancelled(cancel->deadline_expired ? metrics::CancelledBy::kDeadline
+                                            : metrics::CancelledBy::kClient);
     Finish(cancel->deadline_expired
                ? absl::DeadlineExceededError("the stream's deadline expired")
                : absl::CancelledError("the stream was cancelled by the client"),
            /*cancel_session=*/true);
   } else if (auto* abort = std::get_if<AbortStream>(&message)) {
-    if (!finished_) Finish(abort->status, /*cancel_session=*/true);
-  } else if (std::holds_alternative<ReactorDone>(message)) {
-    OnReactorDone();
+    if (finished_) return;
+    CountCancelled(metrics::CancelledBy::kServer);
+    Finish(abort->status, /*cancel_session=*/true);
+  } else if (auto* done = std::get_if<ReactorDone>(&message)) {
+    OnReactorDone(done->deadline_expired);
   }
 }
 
@@ -109,6 +124,7 @@ void StreamActor::OnRead(ReadDone& read) {
     return;
   }
   ++unflushed_received_;
+  if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
   v1::InferRequest& request = read.request;
   if (session_ == nullptr) {
     if (!SelectModel(request)) return;
@@ -119,13 +135,16 @@ void StreamActor::OnRead(ReadDone& read) {
            absl::InvalidArgumentError(absl::StrCat(
                "this stream serves model ", DescribeModel(model_name_, model_version_),
                " but the request names ", DescribeModel(request.model(), request.model_version()),
-               "; open a new stream for another model")));
+               "; open a new stream for another model")),
+           metrics::RejectReason::kModelMismatch);
     return;
   }
   if (request.payload().size() > settings_.max_payload_bytes) {
-    Reject(request, absl::ResourceExhaustedError(absl::StrCat(
-                        "payload of ", request.payload().size(), " bytes exceeds the limit of ",
-                        settings_.max_payload_bytes, " bytes (max_payload_bytes)")));
+    Reject(request,
+           absl::ResourceExhaustedError(
+               absl::StrCat("payload of ", request.payload().size(), " bytes exceeds the limit of ",
+                            settings_.max_payload_bytes, " bytes (max_payload_bytes)")),
+           metrics::RejectReason::kPayloadTooLarge);
     return;
   }
   int64_t timestamp = next_auto_timestamp_;
@@ -134,20 +153,25 @@ void StreamActor::OnRead(ReadDone& read) {
     if (!absl::SimpleAtoi(it->second, &timestamp)) {
       Reject(request,
              absl::InvalidArgumentError(absl::StrCat(
-                 "parameter 'timestamp' must be a decimal integer, got '", it->second, "'")));
+                 "parameter 'timestamp' must be a decimal integer, got '", it->second, "'")),
+             metrics::RejectReason::kBadTimestamp);
       return;
     }
     if (timestamp == std::numeric_limits<int64_t>::max()) {
       // The next automatic timestamp would overflow.
-      Reject(request, absl::InvalidArgumentError(absl::StrCat(
-                          "timestamp ", timestamp, " is too large; the largest allowed is ",
-                          std::numeric_limits<int64_t>::max() - 1)));
+      Reject(request,
+             absl::InvalidArgumentError(absl::StrCat("timestamp ", timestamp,
+                                                     " is too large; the largest allowed is ",
+                                                     std::numeric_limits<int64_t>::max() - 1)),
+             metrics::RejectReason::kBadTimestamp);
       return;
     }
     if (last_timestamp_.has_value() && timestamp <= *last_timestamp_) {
-      Reject(request, absl::InvalidArgumentError(absl::StrCat(
-                          "timestamp ", timestamp, " is not greater than the previous ",
-                          *last_timestamp_, "; timestamps must increase")));
+      Reject(request,
+             absl::InvalidArgumentError(
+                 absl::StrCat("timestamp ", timestamp, " is not greater than the previous ",
+                              *last_timestamp_, "; timestamps must increase")),
+             metrics::RejectReason::kBadTimestamp);
       return;
     }
   }
@@ -156,7 +180,9 @@ void StreamActor::OnRead(ReadDone& read) {
   Dispatch(std::move(request), timestamp, absl::OkStatus());
 }
 
-void StreamActor::Reject(v1::InferRequest& request, const absl::Status& status) {
+void StreamActor::Reject(v1::InferRequest& request, const absl::Status& status,
+                         metrics::RejectReason reason) {
+  if (metrics_ != nullptr) metrics_->RequestRejected(reason);
   Dispatch(std::move(request), last_timestamp_.value_or(0), status);
 }
 
@@ -166,6 +192,7 @@ void StreamActor::Dispatch(v1::InferRequest request, int64_t timestamp, absl::St
   credits_peak_ = std::max(credits_peak_, credits_.in_use());
   SendToSession(SessionRequest{std::move(request), timestamp, std::move(rejection)});
   MaybeStartRead();
+  PublishGauges();
 }
 
 bool StreamActor::SelectModel(const v1::InferRequest& request) {
@@ -188,6 +215,8 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   if (entry->max_credits_per_stream != 0) {
     credits_.set_limit(std::min(credits_.limit(), entry->max_credits_per_stream));
   }
+  model_metrics_ = entry->instruments.get();
+  gauge_model_.store(model_metrics_, std::memory_order_relaxed);
   session_context_ = std::make_shared<SessionContext>(request.stream_id(), entry->name,
                                                       entry->version, deadline_, kind_);
   session_ = std::make_shared<SessionActor>(
@@ -219,6 +248,7 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
   MaybeWrite();
   MaybeStartRead();
   MaybeFinish();
+  PublishGauges();
 }
 
 void StreamActor::OnWriteDone(bool ok) {
@@ -227,12 +257,14 @@ void StreamActor::OnWriteDone(bool ok) {
   if (!ok) {
     // The transport failed the write: the stream is broken (a PeerCancelled
     // normally follows). Nothing more can reach the client.
+    CountCancelled(metrics::CancelledBy::kClient);
     Finish(absl::CancelledError("the stream broke while writing a response"),
            /*cancel_session=*/true);
     return;
   }
   ++unflushed_sent_;
   ++session_responses_written_;
+  CountResponseWritten();
   MaybeGrant();
   if (unflushed_sent_ >= kCounterFlushBatch || unflushed_received_ >= kCounterFlushBatch) {
     FlushCounters();
@@ -240,6 +272,7 @@ void StreamActor::OnWriteDone(bool ok) {
   MaybeWrite();
   MaybeStartRead();
   MaybeFinish();
+  PublishGauges();
 }
 
 void StreamActor::MaybeStartRead() {
@@ -307,6 +340,7 @@ void StreamActor::RecordSingleResponse() {
     port_->StartWrite(std::move(next));
     ++unflushed_sent_;
     ++session_responses_written_;
+    CountResponseWritten();
     MaybeGrant();
   }
 }
@@ -351,6 +385,7 @@ void StreamActor::MaybeFinish() {
 
 void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
   finished_ = true;
+  CountHandled(status);  // First: the client may read the metrics once it has the status.
   port_->Finish(status);
   outbound_.clear();
   if (session_ != nullptr) {
@@ -362,11 +397,19 @@ void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
     }
   }
   FlushCounters();
+  PublishGauges();
 }
 
-void StreamActor::OnReactorDone() {
+void StreamActor::OnReactorDone(bool deadline_expired) {
   if (reactor_done_) return;
   reactor_done_ = true;
+  if (!finished_) {
+    // gRPC ended the call before we did: the client went away or the
+    // deadline passed (the cancel message may still be queued behind this).
+    CountCancelled(deadline_expired ? metrics::CancelledBy::kDeadline
+                                    : metrics::CancelledBy::kClient);
+    CountHandled(deadline_expired ? absl::DeadlineExceededError("") : absl::CancelledError());
+  }
   finished_ = true;  // The port is detached; nothing can be sent any more.
   to_session_.reset();
   session_.reset();
@@ -387,6 +430,51 @@ void StreamActor::FlushCounters() {
   unflushed_received_ = unflushed_sent_ = unflushed_errors_ = 0;
   metrics::EngineCounters::RaiseTo(counters_->outbound_window_peak, outbound_peak_);
   metrics::EngineCounters::RaiseTo(counters_->credits_in_use_peak, credits_peak_);
+}
+
+void StreamActor::CountCancelled(metrics::CancelledBy by) {
+  if (metrics_ != nullptr) metrics_->StreamCancelled(by);
+}
+
+void StreamActor::CountResponseWritten() {
+  if (method_metrics_ == nullptr) return;
+  method_metrics_->sent.Add(1);
+  if (model_metrics_ == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (last_response_at_.has_value()) {
+    model_metrics_->response_gap.ObserveNanos(NanosSince(*last_response_at_, now));
+  } else {
+    model_metrics_->time_to_first_response->Observe(
+        std::chrono::duration<double>(now - started_at_).count());
+  }
+  last_response_at_ = now;
+}
+
+void StreamActor::CountHandled(const absl::Status& status) {
+  if (method_metrics_ == nullptr || handled_counted_) return;
+  handled_counted_ = true;
+  const auto code = static_cast<size_t>(status.code());
+  method_metrics_->handled[code < metrics::kStatusCodeCount ? code : 2]->Increment();
+  method_metrics_->handling_seconds->Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count());
+}
+
+void StreamActor::PublishGauges() {
+  gauge_credits_in_use_.store(credits_.in_use(), std::memory_order_relaxed);
+  gauge_credits_limit_.store(credits_.limit(), std::memory_order_relaxed);
+  gauge_outbound_.store(outbound_occupancy(), std::memory_order_relaxed);
+}
+
+StreamActor::GaugeReading StreamActor::ReadGauges() const {
+  return GaugeReading{
+      .kind = kind_,
+      .model = gauge_model_.load(std::memory_order_relaxed),
+      .credits_in_use = gauge_credits_in_use_.load(std::memory_order_relaxed),
+      .credits_limit = gauge_credits_limit_.load(std::memory_order_relaxed),
+      .outbound_occupancy = gauge_outbound_.load(std::memory_order_relaxed),
+      .outbound_window = settings_.outbound_window,
+      .mailbox_depth = ApproxMailboxDepth(),
+  };
 }
 
 }  // namespace sluice::actors

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -59,6 +60,21 @@ class StreamActor final : public Actor<StreamMessage> {
     return static_cast<uint32_t>(outbound_.size()) + (write_in_flight_ ? 1 : 0);
   }
 
+  /// The stream's state as the metrics scrape sees it: published by the
+  /// actor with relaxed stores at the end of each step, so reading it costs
+  /// the serving path nothing but those stores.
+  struct GaugeReading {
+    RpcKind kind;
+    const metrics::ModelInstruments* model;  // Null until a model is selected.
+    uint32_t credits_in_use;
+    uint32_t credits_limit;
+    uint32_t outbound_occupancy;
+    uint32_t outbound_window;
+    int64_t mailbox_depth;
+  };
+  /// Thread-safe.
+  GaugeReading ReadGauges() const;
+
  protected:
   void Receive(StreamMessage& message) override;
 
@@ -68,7 +84,7 @@ class StreamActor final : public Actor<StreamMessage> {
   bool SelectModel(const v1::InferRequest& request);
   void OnSessionOutput(SessionOutput& output);
   void OnWriteDone(bool ok);
-  void Reject(v1::InferRequest& request, const absl::Status& status);
+  void Reject(v1::InferRequest& request, const absl::Status& status, metrics::RejectReason reason);
   void Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection);
   void MaybeStartRead();
   void MaybeWrite();
@@ -80,9 +96,13 @@ class StreamActor final : public Actor<StreamMessage> {
   // cancel, deadline, shutdown), so the session gets OnCancel(); otherwise
   // (done, or the model itself failed) it is just closed.
   void Finish(const absl::Status& status, bool cancel_session);
-  void OnReactorDone();
+  void OnReactorDone(bool deadline_expired);
   void SendToSession(SessionMessage message);
   void FlushCounters();
+  void CountCancelled(metrics::CancelledBy by);
+  void CountResponseWritten();
+  void CountHandled(const absl::Status& status);
+  void PublishGauges();
 
   const StreamEnvironment& environment_;
   const StreamSettings settings_;
@@ -91,6 +111,13 @@ class StreamActor final : public Actor<StreamMessage> {
   const std::shared_ptr<StreamPort> port_;
   const std::chrono::system_clock::time_point deadline_;
   const RpcKind kind_;
+  const std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
+  // Null when the engine records no metrics.
+  metrics::EngineMetrics* const metrics_;
+  metrics::MethodInstruments* const method_metrics_;
+  metrics::ModelInstruments* model_metrics_ = nullptr;
+  std::optional<std::chrono::steady_clock::time_point> last_response_at_;
+  bool handled_counted_ = false;
   const bool single_response_;
   bool single_response_recorded_ = false;
 
@@ -128,6 +155,12 @@ class StreamActor final : public Actor<StreamMessage> {
   int64_t unflushed_errors_ = 0;
   uint32_t outbound_peak_ = 0;
   uint32_t credits_peak_ = 0;
+
+  // What ReadGauges() reports (see PublishGauges()).
+  std::atomic<const metrics::ModelInstruments*> gauge_model_{nullptr};
+  std::atomic<uint32_t> gauge_credits_in_use_{0};
+  std::atomic<uint32_t> gauge_credits_limit_{0};
+  std::atomic<uint32_t> gauge_outbound_{0};
 };
 
 }  // namespace sluice::actors

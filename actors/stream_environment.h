@@ -12,6 +12,7 @@
 
 #include "actors/model_registry.h"
 #include "metrics/engine_counters.h"
+#include "metrics/engine_metrics.h"
 
 namespace sluice::actors {
 
@@ -39,6 +40,8 @@ struct StreamEnvironment {
   StreamSettings settings;
   std::shared_ptr<const ModelRegistry> registry;
   metrics::EngineCounters* counters = nullptr;
+  /// Null when the engine records no Prometheus metrics.
+  metrics::EngineMetrics* metrics = nullptr;
   LiveStreams* live_streams = nullptr;
   ActorCensus* census = nullptr;
   /// Reactions run an idle stream actor's turn inline (Actor::SendInline).

@@ -33,7 +33,11 @@ struct PeerCancelled {
   bool deadline_expired = false;
 };
 /// From the transport: the last event of the stream; the port is detached.
-struct ReactorDone {};
+/// `deadline_expired`: the call's deadline had passed by then (says who
+/// ended a call gRPC ended before the actor did).
+struct ReactorDone {
+  bool deadline_expired = false;
+};
 /// From the engine: end the stream now with `status` (drain deadline).
 struct AbortStream {
   absl::Status status;

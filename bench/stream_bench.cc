@@ -87,6 +87,11 @@ std::vector<Variant> DefaultVariants() {
        {"--inline_actors=false"},
        "models as sluiced, actor turns posted to the Asio pool (Stream only unless --workloads)",
        /*stream_only_by_default=*/true},
+      {"sluiced/no-metrics",
+       {"echo", "echo", "blob", "sensors"},
+       {"--metrics=false"},
+       "models as sluiced, Prometheus metrics off (the other variants record them and serve "
+       "them on a free port)"},
   };
 }
 
@@ -394,7 +399,7 @@ int Run(int argc, char** argv) {
     how.insert(how.end(), variant.extra_args.begin(), variant.extra_args.end());
     server.description = absl::StrCat(absl::StrJoin(how, " "), ": ", variant.description);
     server.path = flags.sluiced_path;
-    server.args = {"--listen", "127.0.0.1:0"};
+    server.args = {"--listen", "127.0.0.1:0", "--metrics_address", "127.0.0.1:0"};
     server.args.insert(server.args.end(), variant.extra_args.begin(), variant.extra_args.end());
     server.models = variant.models;
     server.target = flags.sluiced_target;

@@ -22,7 +22,7 @@ const SLUICED = argIndex > 0 ? process.argv[argIndex + 1] : process.env.SLUICED;
 
 /** Starts sluiced and resolves once it listens, with { proc, target, stderr }. */
 function startSluiced(listen = '127.0.0.1:0', extra = []) {
-  const proc = spawn(SLUICED, ['--listen', listen, '--tokens_per_second', '0', ...extra],
+  const proc = spawn(SLUICED, ['--listen', listen, '--metrics_address', '', '--tokens_per_second', '0', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   const server = { proc, target: null, stderr: '' };
   proc.stderr.on('data', (chunk) => { server.stderr += chunk; });

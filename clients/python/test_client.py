@@ -38,7 +38,8 @@ class Sluiced:
 
     def __init__(self, binary: str, listen: str = "127.0.0.1:0", *extra: str):
         self.proc = subprocess.Popen(
-            [binary, "--listen", listen, "--tokens_per_second", "0", *extra],
+            [binary, "--listen", listen, "--metrics_address", "",
+             "--tokens_per_second", "0", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first_line = self.proc.stdout.readline()  # Blocks until it listens (or dies).
         self.stderr: list[str] = []

@@ -28,6 +28,10 @@ ABSL_FLAG(bool, inline_actors, true,
           "run an idle stream actor on the gRPC thread that woke it (false: post to the pool)");
 ABSL_FLAG(double, drain_seconds, 10.0, "on SIGINT/SIGTERM, how long open streams may finish");
 ABSL_FLAG(double, tokens_per_second, 20.0, "default pace of the `tokens` model (0 = unpaced)");
+ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9464",
+          "where to serve Prometheus metrics (GET /metrics), HOST:PORT; port 0 picks a free port "
+          "(printed at start); empty: no endpoint");
+ABSL_FLAG(bool, metrics, true, "record metrics at all (false: no recording and no endpoint)");
 ABSL_FLAG(uint32_t, max_tokens, 16, "default number of tokens the `tokens` model generates");
 
 int main(int argc, char** argv) {
@@ -51,6 +55,8 @@ int main(int argc, char** argv) {
   options.max_payload_bytes = absl::GetFlag(FLAGS_max_payload_bytes);
   options.max_messages_per_turn = absl::GetFlag(FLAGS_max_messages_per_turn);
   options.run_stream_actors_inline = absl::GetFlag(FLAGS_inline_actors);
+  options.enable_metrics = absl::GetFlag(FLAGS_metrics);
+  options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
 
   auto engine = sluice::Engine::Create(options);
   if (!engine.ok()) {
@@ -69,13 +75,19 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  const std::string listen = options.listen_address;
-  const std::string host = listen.substr(0, listen.rfind(':'));
-  const std::string address = host + ":" + std::to_string((*engine)->port());
-  // The first line is machine-read (tests, benchmarks): keep its shape.
+  const auto with_port = [](const std::string& configured, int port) {
+    return configured.substr(0, configured.rfind(':')) + ":" + std::to_string(port);
+  };
+  const std::string address = with_port(options.listen_address, (*engine)->port());
+  // The first two lines are machine-read (tests, benchmarks): keep their shape.
   std::printf("sluiced listening on %s\n", address.c_str());
+  if ((*engine)->metrics_port() != 0) {
+    std::printf("sluiced metrics on http://%s/metrics\n",
+                with_port(options.metrics_address, (*engine)->metrics_port()).c_str());
+  }
   std::printf(
-      "models: echo, echo_pool, tokens, sensors, blob, predict, feed. Try:\n  sluice stream --target %s --model tokens --prompt "
+      "models: echo, echo_pool, tokens, sensors, blob, predict, feed. Try:\n  sluice stream "
+      "--target %s --model tokens --prompt "
       "\"hello\"\n",
       address.c_str());
   std::fflush(stdout);

@@ -49,6 +49,13 @@ Engine::~Engine() = default;
 absl::Status Engine::RegisterModel(ModelSpec spec) { return impl_->RegisterModel(std::move(spec)); }
 absl::Status Engine::Start() { return impl_->Start(); }
 int Engine::port() const { return impl_->port(); }
+int Engine::metrics_port() const { return impl_->metrics_port(); }
+std::shared_ptr<prometheus::Registry> Engine::metrics_registry() const {
+  return impl_->metrics_registry();
+}
+std::vector<std::shared_ptr<prometheus::Collectable>> Engine::metrics_collectables() const {
+  return impl_->metrics_collectables();
+}
 void Engine::Shutdown(std::chrono::milliseconds drain) { impl_->Shutdown(drain); }
 EngineStats Engine::Stats() const { return impl_->Stats(); }
 

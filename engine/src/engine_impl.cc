@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <thread>
 #include <utility>
 
@@ -36,7 +37,18 @@ uint32_t ThreadsOrCores(uint32_t threads) {
 
 }  // namespace
 
-EngineImpl::~EngineImpl() { Shutdown(std::chrono::milliseconds(0)); }
+EngineImpl::EngineImpl(EngineOptions options) : options_(std::move(options)) {
+  if (options_.enable_metrics) {
+    metrics_ = std::make_shared<metrics::EngineMetrics>(options_.metrics_registry);
+    stream_gauges_ = std::make_shared<StreamGaugesCollector>(live_streams_);
+    process_collector_ = std::make_shared<metrics::ProcessCollector>();
+  }
+}
+
+EngineImpl::~EngineImpl() {
+  Shutdown(std::chrono::milliseconds(0));
+  exposer_.reset();  // Before the collectables it scrapes.
+}
 
 absl::Status EngineImpl::RegisterModel(ModelSpec spec) {
   absl::MutexLock lock(&mu_);
@@ -50,6 +62,8 @@ absl::Status EngineImpl::Start() {
   absl::MutexLock lock(&mu_);
   if (state_ != State::kCreated) return absl::FailedPreconditionError("the engine was started");
 
+  if (absl::Status metrics = StartMetricsEndpoint(); !metrics.ok()) return metrics;
+  if (metrics_ != nullptr) registry_.AttachInstruments(*metrics_);
   stream_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options_.stream_threads));
   model_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options_.model_threads));
   actors::StreamEnvironment environment{
@@ -61,6 +75,7 @@ absl::Status EngineImpl::Start() {
                    .max_messages_per_turn = options_.max_messages_per_turn},
       .registry = std::make_shared<const actors::ModelRegistry>(registry_),
       .counters = &counters_,
+      .metrics = metrics_.get(),
       .live_streams = &live_streams_,
       .census = &census_,
       .run_inline = options_.run_stream_actors_inline,
@@ -81,6 +96,8 @@ absl::Status EngineImpl::Start() {
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
+    exposer_.reset();
+    metrics_port_ = 0;
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address,
                                                " (address in use, or not a local address?)"));
   }
@@ -91,6 +108,38 @@ absl::Status EngineImpl::Start() {
 int EngineImpl::port() const {
   absl::MutexLock lock(&mu_);
   return port_;
+}
+
+int EngineImpl::metrics_port() const {
+  absl::MutexLock lock(&mu_);
+  return metrics_port_;
+}
+
+std::shared_ptr<prometheus::Registry> EngineImpl::metrics_registry() const {
+  return metrics_ != nullptr ? metrics_->registry() : nullptr;
+}
+
+std::vector<std::shared_ptr<prometheus::Collectable>> EngineImpl::metrics_collectables() const {
+  if (metrics_ == nullptr) return {};
+  return {metrics_, stream_gauges_, process_collector_};
+}
+
+absl::Status EngineImpl::StartMetricsEndpoint() {
+  if (metrics_ == nullptr || options_.metrics_address.empty()) return absl::OkStatus();
+  // prometheus-cpp reports a bind failure by throwing; keep it inside.
+  try {
+    // One thread: scrapes come every few seconds and are cheap.
+    exposer_ = std::make_unique<prometheus::Exposer>(options_.metrics_address, 1);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on ", options_.metrics_address,
+                     " (address in use, or not a local address?): ", e.what()));
+  }
+  exposer_->RegisterCollectable(metrics_->registry());
+  for (const auto& collectable : metrics_collectables()) exposer_->RegisterCollectable(collectable);
+  const std::vector<int> ports = exposer_->GetListeningPorts();
+  metrics_port_ = ports.empty() ? 0 : ports.front();
+  return absl::OkStatus();
 }
 
 void EngineImpl::Shutdown(std::chrono::milliseconds drain) {

@@ -10,6 +10,8 @@
 #include <optional>
 
 #include <grpcpp/grpcpp.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -18,7 +20,10 @@
 #include "actors/model_registry.h"
 #include "actors/scheduler.h"
 #include "actors/stream_environment.h"
+#include "engine/src/stream_gauges_collector.h"
 #include "metrics/engine_counters.h"
+#include "metrics/engine_metrics.h"
+#include "metrics/process_collector.h"
 #include "sluice/engine.h"
 #include "transports/grpc/inference_service.h"
 
@@ -32,17 +37,22 @@ namespace sluice {
 /// Threads: as Engine; lifecycle transitions are serialized by `mu_`.
 class EngineImpl {
  public:
-  explicit EngineImpl(EngineOptions options) : options_(std::move(options)) {}
+  explicit EngineImpl(EngineOptions options);
   ~EngineImpl();
 
   absl::Status RegisterModel(ModelSpec spec) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status Start() ABSL_LOCKS_EXCLUDED(mu_);
   int port() const ABSL_LOCKS_EXCLUDED(mu_);
+  int metrics_port() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::shared_ptr<prometheus::Registry> metrics_registry() const;
+  std::vector<std::shared_ptr<prometheus::Collectable>> metrics_collectables() const;
   void Shutdown(std::chrono::milliseconds drain) ABSL_LOCKS_EXCLUDED(mu_);
   EngineStats Stats() const;
 
  private:
   enum class State { kCreated, kRunning, kStopped };
+
+  absl::Status StartMetricsEndpoint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const EngineOptions options_;
   mutable absl::Mutex mu_;
@@ -53,6 +63,13 @@ class EngineImpl {
   metrics::EngineCounters counters_;
   actors::ActorCensus census_;
   actors::LiveStreams live_streams_;
+  // Null with metrics off. The exposer holds the collectables weakly and
+  // goes first (it is declared after them), so a scrape never outlives them.
+  std::shared_ptr<metrics::EngineMetrics> metrics_;
+  std::shared_ptr<StreamGaugesCollector> stream_gauges_;
+  std::shared_ptr<metrics::ProcessCollector> process_collector_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int metrics_port_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<actors::StreamEnvironment> environment_;
   std::unique_ptr<actors::AsioScheduler> model_pool_;
   std::unique_ptr<actors::AsioScheduler> stream_pool_;

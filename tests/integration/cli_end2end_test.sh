@@ -38,7 +38,7 @@ expect_grep() { grep -q -e "$2" "$1" || fail "no '$2' in $1: $(cat "$1")"; }
 
 # Start the server and block on its first line (no sleeping): it names the port.
 mkfifo "$WORK/server_out"
-"$SLUICED" --listen 127.0.0.1:0 --tokens_per_second 0 >"$WORK/server_out" 2>"$WORK/server_err" &
+"$SLUICED" --listen 127.0.0.1:0 --metrics_address 127.0.0.1:0 --tokens_per_second 0 >"$WORK/server_out" 2>"$WORK/server_err" &
 SERVER_PID=$!
 exec 3<"$WORK/server_out"
 read -r first_line <&3

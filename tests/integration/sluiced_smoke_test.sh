@@ -17,14 +17,18 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Start the server and block on its first line (no sleeping): it names the port.
 mkfifo "$WORK/out"
-"$SLUICED" --listen 127.0.0.1:0 --tokens_per_second 0 >"$WORK/out" 2>"$WORK/err" &
+"$SLUICED" --listen 127.0.0.1:0 --metrics_address 127.0.0.1:0 --tokens_per_second 0 >"$WORK/out" 2>"$WORK/err" &
 SERVER_PID=$!
 exec 3<"$WORK/out"
 read -r first_line <&3
+read -r second_line <&3
 cat <&3 >/dev/null &  # Keep draining so the server never blocks on stdout.
 [[ "$first_line" =~ listening\ on\ (127\.0\.0\.1:[0-9]+) ]] || fail "unexpected first line: $first_line"
 TARGET="${BASH_REMATCH[1]}"
-echo "server at $TARGET"
+[[ "$second_line" =~ metrics\ on\ (http://127\.0\.0\.1:[0-9]+/metrics) ]] ||
+  fail "unexpected second line: $second_line"
+METRICS="${BASH_REMATCH[1]}"
+echo "server at $TARGET, metrics at $METRICS"
 
 # A token stream: five tokens for request 1, the last marked final.
 "$SLUICE" stream --target "$TARGET" --model tokens --prompt hello --param max_tokens=5 --raw \
@@ -41,6 +45,17 @@ if "$SLUICE" stream --target "$TARGET" --model nope --prompt x 2>"$WORK/nope"; t
   fail "unknown model exited 0"
 fi
 grep -q "NOT_FOUND: model 'nope'" "$WORK/nope" || fail "unknown model: $(cat "$WORK/nope")"
+
+# The metrics endpoint counted those calls (the tokens stream and the echo
+# session: two Stream calls ended OK; the unknown model one NotFound).
+python3 - "$METRICS" >"$WORK/metrics" <<'PY' || fail "cannot scrape $METRICS"
+import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())
+PY
+grep -q '^grpc_server_handled_total{grpc_code="OK",grpc_method="Stream",grpc_service="sluice.v1.Inference",grpc_type="bidi_stream"} 2$' \
+  "$WORK/metrics" || fail "metrics: $(grep grpc_server_handled_total "$WORK/metrics" | grep -v ' 0$')"
+grep -q '^grpc_server_handled_total{grpc_code="NotFound",grpc_method="Stream",.*} 1$' \
+  "$WORK/metrics" || fail "metrics: no NotFound stream"
 
 # A usage error exits 2.
 set +e

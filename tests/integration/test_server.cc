@@ -13,6 +13,10 @@ namespace sluice::testing {
 EngineOptions TestServer::DefaultOptions() {
   EngineOptions options;
   options.listen_address = "127.0.0.1:0";
+  // Metrics are recorded, but not served: stopping the HTTP endpoint waits
+  // out civetweb's 2 s poll, which every test would pay. The metrics tests
+  // serve it.
+  options.metrics_address = "";
   options.stream_threads = 2;
   options.model_threads = 2;
   return options;

@@ -31,6 +31,7 @@ ctest --test-dir build-asan --output-on-failure --no-tests=error -j"$JOBS"
 echo "== build (TSan, actor runtime)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=thread \
   -DSLUICE_BUILD_BENCH=OFF >/dev/null
-cmake --build build-tsan -j"$JOBS" --target sluice_actors_test
-echo "== test (TSan, actor runtime)"
+cmake --build build-tsan -j"$JOBS" --target sluice_actors_test sluice_metrics_test
+echo "== test (TSan, actor runtime and sharded metrics)"
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" build-tsan/tests/sluice_actors_test
+TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" build-tsan/tests/sluice_metrics_test

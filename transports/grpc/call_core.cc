@@ -62,7 +62,7 @@ void CallCore::Cancelled() {
 
 void CallCore::Done() {
   port_->Detach();
-  actor_->Send(actors::ReactorDone{});
+  actor_->Send(actors::ReactorDone{DeadlinePassed()});
 }
 
 }  // namespace sluice::transport

@@ -9,10 +9,16 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sluice/model.h"
+
+namespace prometheus {
+class Collectable;
+class Registry;
+}  // namespace prometheus
 
 namespace sluice {
 
@@ -44,6 +50,17 @@ struct EngineOptions {
   bool run_stream_actors_inline = true;
   /// Serve gRPC server reflection (grpcurl, buf curl).
   bool enable_reflection = true;
+
+  /// Record Prometheus metrics (docs/metrics.md). Off: nothing is recorded
+  /// and nothing is served on metrics_address.
+  bool enable_metrics = true;
+  /// Where to serve GET /metrics, HOST:PORT (port 0 picks a free port, see
+  /// Engine::metrics_port()); empty: serve nothing (an embedder exposes
+  /// metrics_registry() and metrics_collectables() itself).
+  std::string metrics_address = "127.0.0.1:9464";
+  /// The registry the engine records into; null: one of its own. Whatever
+  /// else an embedder registers here is served beside the engine's series.
+  std::shared_ptr<prometheus::Registry> metrics_registry;
 };
 
 /// The engine's own counters, for tests, the admin view and metrics.
@@ -91,6 +108,18 @@ class Engine {
 
   /// The bound gRPC port (after Start()).
   int port() const;
+
+  /// The bound metrics port (after Start()); 0 when metrics are not served.
+  int metrics_port() const;
+
+  /// The registry the engine records into (null with metrics off).
+  std::shared_ptr<prometheus::Registry> metrics_registry() const;
+
+  /// The engine's series kept outside the registry (sharded counters, the
+  /// live-stream gauges, process_*): an embedder serving metrics itself
+  /// registers these with its prometheus::Exposer beside metrics_registry().
+  /// Empty with metrics off.
+  std::vector<std::shared_ptr<prometheus::Collectable>> metrics_collectables() const;
 
   /// Stops accepting streams, lets streams in flight finish for up to
   /// `drain`, then ends the rest with UNAVAILABLE, and stops the thread
