@@ -96,7 +96,7 @@ void StreamActor::Receive(StreamMessage& message) {
   } else if (auto* output = std::get_if<SessionOutput>(&message)) {
     OnSessionOutput(*output);
   } else if (auto* write = std::get_if<WriteDone>(&message)) {
-    OnWriteDone(write->ok);
+    OnWriteDone(write->ok, write->deadline_expired);
   } else if (auto* cancel = std::get_if<PeerCancelled>(&message)) {
     if (finished_) return;
     CountCancelled(cancel->deadline_expired ? metrics::CancelledBy::kDeadline
@@ -251,15 +251,22 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
   PublishGauges();
 }
 
-void StreamActor::OnWriteDone(bool ok) {
+void StreamActor::OnWriteDone(bool ok, bool deadline_expired) {
   write_in_flight_ = false;
   if (finished_) return;
   if (!ok) {
-    // The transport failed the write: the stream is broken (a PeerCancelled
-    // normally follows). Nothing more can reach the client.
-    CountCancelled(metrics::CancelledBy::kClient);
-    Finish(absl::CancelledError("the stream broke while writing a response"),
-           /*cancel_session=*/true);
+    // The transport failed the write: the client cancelled, its deadline
+    // passed or the connection broke (a PeerCancelled normally follows).
+    // Nothing more can reach the client.
+    if (deadline_expired) {
+      CountCancelled(metrics::CancelledBy::kDeadline);
+      Finish(absl::DeadlineExceededError("the stream's deadline expired"),
+             /*cancel_session=*/true);
+    } else {
+      CountCancelled(metrics::CancelledBy::kClient);
+      Finish(absl::CancelledError("the stream broke while writing a response"),
+             /*cancel_session=*/true);
+    }
     return;
   }
   ++unflushed_sent_;

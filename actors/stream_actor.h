@@ -83,7 +83,7 @@ class StreamActor final : public Actor<StreamMessage> {
   void OnRead(ReadDone& read);
   bool SelectModel(const v1::InferRequest& request);
   void OnSessionOutput(SessionOutput& output);
-  void OnWriteDone(bool ok);
+  void OnWriteDone(bool ok, bool deadline_expired);
   void Reject(v1::InferRequest& request, const absl::Status& status, metrics::RejectReason reason);
   void Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection);
   void MaybeStartRead();

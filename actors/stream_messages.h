@@ -24,8 +24,11 @@ struct ReadDone {
   v1::InferRequest request;
 };
 /// From the transport: the outstanding write completed.
+/// A failed write (`ok` false) means the call is over; `deadline_expired`
+/// says whether its deadline had passed by then.
 struct WriteDone {
   bool ok = false;
+  bool deadline_expired = false;
 };
 /// From the transport: the client cancelled, its deadline expired, or the
 /// connection broke.

@@ -27,7 +27,13 @@ void CallCore::Deliver(actors::StreamMessage message) {
 }
 
 bool CallCore::DeadlinePassed() const {
-  return context_->deadline() <= std::chrono::system_clock::now();
+  // The server's deadline is the client's, re-based when the call arrived, so
+  // it lies a transit time later than the client's own. A client whose
+  // deadline expires cancels the call (RST_STREAM), and that cancel can reach
+  // us just before our copy of the deadline passes. Count a cancel that close
+  // to the deadline as the deadline's.
+  constexpr std::chrono::milliseconds kTransitSlack{50};
+  return context_->deadline() <= std::chrono::system_clock::now() + kTransitSlack;
 }
 
 void CallCore::ReadDone(bool ok, v1::InferRequest& buffer) {

@@ -28,7 +28,7 @@ class CallCore {
 
   /// Reaction helpers.
   void ReadDone(bool ok, v1::InferRequest& buffer);
-  void WriteDone(bool ok) { Deliver(actors::WriteDone{ok}); }
+  void WriteDone(bool ok) { Deliver(actors::WriteDone{ok, !ok && DeadlinePassed()}); }
   void Cancelled();
   void Done();
 
