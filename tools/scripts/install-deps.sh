@@ -15,6 +15,8 @@ PACKAGES=(
   python3-grpcio python3-grpc-tools
   # Debian's grpc_tools imports pkg_resources without depending on it.
   python3-pkg-resources
+  # prometheus and promtool: tests/prometheus scrapes sluiced and checks deploy/.
+  prometheus
 )
 # The Node client (clients/node) needs node >= 18 and npm. A node or npm
 # already on PATH (say from nodesource or nvm) is used as it is: Debian's
