@@ -180,6 +180,8 @@ void PrintUsage() {
       "                  (Stream and Infer workloads only)\n"
       "  sluiced/posted  models as sluiced, sluiced --inline_actors=false\n"
       "                  (Stream workloads only, unless --workloads names others)\n"
+      "  sluiced/no-metrics  models as sluiced, sluiced --metrics=false (the others record\n"
+      "                  Prometheus metrics and serve them on a free port)\n"
       "Workloads:\n"
       "  pipelined-x1, pipelined-x16  bidi Stream, 1 or 16 streams, --window outstanding\n"
       "  ping-pong                    bidi Stream, 1 stream, one request at a time\n"
