@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "actors/stream_actor.h"
@@ -13,6 +14,11 @@ namespace sluice::actors {
 absl::Status LiveStreams::Add(const std::shared_ptr<StreamActor>& stream) {
   absl::MutexLock lock(&mu_);
   if (!abort_status_.ok()) return abort_status_;
+  if (max_streams_ != 0 && streams_.size() >= max_streams_) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the server is at its limit of ", max_streams_,
+        " concurrent streams (limits.max_concurrent_streams); retry later or on another replica"));
+  }
   streams_.emplace(stream.get(), stream);
   return absl::OkStatus();
 }
@@ -20,6 +26,11 @@ absl::Status LiveStreams::Add(const std::shared_ptr<StreamActor>& stream) {
 void LiveStreams::Remove(const StreamActor* stream) {
   absl::MutexLock lock(&mu_);
   streams_.erase(stream);
+}
+
+void LiveStreams::set_max_streams(uint32_t max_streams) {
+  absl::MutexLock lock(&mu_);
+  max_streams_ = max_streams;
 }
 
 size_t LiveStreams::size() const {

@@ -27,10 +27,15 @@ class LiveStreams {
  public:
   /// Registers a starting stream. After AbortAll() it registers nothing and
   /// returns the abort status, which the stream then ends with: no stream
-  /// that slips in late escapes the drain.
+  /// that slips in late escapes the drain. At the stream limit it registers
+  /// nothing and returns RESOURCE_EXHAUSTED naming the limit.
   absl::Status Add(const std::shared_ptr<StreamActor>& stream) ABSL_LOCKS_EXCLUDED(mu_);
   void Remove(const StreamActor* stream) ABSL_LOCKS_EXCLUDED(mu_);
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  /// Concurrent streams allowed from now on (0: no limit). Streams already
+  /// open are never ended by a lower limit.
+  void set_max_streams(uint32_t max_streams) ABSL_LOCKS_EXCLUDED(mu_);
 
   /// Calls `visit` for every live stream, under the lock (so no stream ends
   /// meanwhile); `visit` must be quick and may only use the stream's
@@ -51,6 +56,7 @@ class LiveStreams {
   mutable absl::Mutex mu_;
   std::unordered_map<const StreamActor*, std::weak_ptr<StreamActor>> streams_ ABSL_GUARDED_BY(mu_);
   absl::Status abort_status_ ABSL_GUARDED_BY(mu_);
+  uint32_t max_streams_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace sluice::actors

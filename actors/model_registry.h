@@ -7,9 +7,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/asio/thread_pool.hpp>
 
 #include "absl/status/status.h"
 #include "metrics/engine_metrics.h"
@@ -26,6 +29,10 @@ struct ModelEntry {
   Execution execution = Execution::kModelPool;
   /// The model's metric series; null when the engine records no metrics.
   std::shared_ptr<metrics::ModelInstruments> instruments;
+  /// The model's own worker pool (ModelSpec::worker_threads); none: the
+  /// engine's model pool.
+  std::optional<boost::asio::thread_pool::executor_type> executor;
+  uint32_t worker_threads = 0;
 };
 
 /// The set of servable models.
@@ -50,6 +57,14 @@ class ModelRegistry {
 
   /// Gives every entry its model's series from `metrics` (before sharing).
   void AttachInstruments(metrics::EngineMetrics& metrics);
+
+  /// Calls `visit` for every entry, to finish it before sharing (its pool).
+  template <typename Visit>
+  void ForEachEntry(Visit visit) {
+    for (auto& [name, versions] : models_) {
+      for (ModelEntry& entry : versions) visit(entry);
+    }
+  }
 
  private:
   // Per name, versions sorted ascending: numeric ones by value, then the rest.

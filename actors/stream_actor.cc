@@ -45,28 +45,50 @@ const char* KindName(RpcKind kind) {
   return "bidi";
 }
 
+// The client's deadline, tightened by the server's default (for a call that
+// has none) and maximum.
+std::chrono::system_clock::time_point EffectiveDeadline(
+    std::chrono::system_clock::time_point client_deadline, const StreamSettings& settings) {
+  const auto now = std::chrono::system_clock::now();
+  auto deadline = client_deadline;
+  if (deadline == std::chrono::system_clock::time_point::max() &&
+      settings.default_deadline.count() > 0) {
+    deadline = now + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                         settings.default_deadline);
+  }
+  if (settings.max_deadline.count() > 0) {
+    deadline =
+        std::min(deadline, now + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                     settings.max_deadline));
+  }
+  return deadline;
+}
+
 }  // namespace
 
 StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
-                         std::chrono::system_clock::time_point deadline, RpcKind kind)
+                         std::chrono::system_clock::time_point client_deadline, RpcKind kind)
     // Turns of a stream actor never block and take microseconds, so they may
     // run on whichever thread woke the actor (see Placement::kAnyThread).
-    : Actor(environment.stream_executor, environment.settings.max_messages_per_turn,
+    : Actor(environment.stream_executor, environment.settings->Current()->max_messages_per_turn,
             environment.run_inline ? Placement::kAnyThread : Placement::kOwnPool),
       environment_(environment),
-      settings_(environment.settings),
-      registry_(environment.registry),
+      settings_generation_(environment.settings->generation()),
+      settings_(environment.settings->Current()),
       counters_(environment.counters),
       port_(std::move(port)),
-      deadline_(deadline),
+      deadline_(EffectiveDeadline(client_deadline, *settings_)),
+      server_deadline_(deadline_ < client_deadline),
       kind_(kind),
       metrics_(environment.metrics),
       method_metrics_(metrics_ != nullptr ? &metrics_->method(static_cast<size_t>(kind)) : nullptr),
       single_response_(kind == RpcKind::kUnary || kind == RpcKind::kClientStreaming),
-      credits_(settings_.credits_per_stream) {
+      credits_(settings_->credits_per_stream),
+      window_(settings_->outbound_window) {
   static_assert(static_cast<size_t>(RpcKind::kBidiStreaming) + 1 == metrics::kMethodCount);
   environment_.census->Born(ActorCensus::Kind::kStream);
   gauge_credits_limit_.store(credits_.limit(), std::memory_order_relaxed);
+  gauge_window_.store(window_, std::memory_order_relaxed);
 }
 
 StreamActor::~StreamActor() { environment_.census->Died(ActorCensus::Kind::kStream); }
@@ -81,10 +103,15 @@ void StreamActor::OnStart() {
   const absl::Status refused =
       environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
   if (!refused.ok()) {
-    if (metrics_ != nullptr) metrics_->AdmissionRejected(metrics::AdmissionReason::kDraining);
+    if (metrics_ != nullptr) {
+      metrics_->AdmissionRejected(refused.code() == absl::StatusCode::kResourceExhausted
+                                      ? metrics::AdmissionReason::kStreamLimit
+                                      : metrics::AdmissionReason::kDraining);
+    }
     if (!finished_) Finish(refused, /*cancel_session=*/true);
     return;
   }
+  if (server_deadline_) ArmServerDeadline();
   MaybeStartRead();
 }
 
@@ -107,7 +134,9 @@ void StreamActor::Receive(StreamMessage& message) {
            /*cancel_session=*/true);
   } else if (auto* abort = std::get_if<AbortStream>(&message)) {
     if (finished_) return;
-    CountCancelled(metrics::CancelledBy::kServer);
+    CountCancelled(abort->status.code() == absl::StatusCode::kDeadlineExceeded
+                       ? metrics::CancelledBy::kDeadline
+                       : metrics::CancelledBy::kServer);
     Finish(abort->status, /*cancel_session=*/true);
   } else if (auto* done = std::get_if<ReactorDone>(&message)) {
     OnReactorDone(done->deadline_expired);
@@ -125,6 +154,7 @@ void StreamActor::OnRead(ReadDone& read) {
   }
   ++unflushed_received_;
   if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
+  RefreshSettings();
   v1::InferRequest& request = read.request;
   if (session_ == nullptr) {
     if (!SelectModel(request)) return;
@@ -139,11 +169,11 @@ void StreamActor::OnRead(ReadDone& read) {
            metrics::RejectReason::kModelMismatch);
     return;
   }
-  if (request.payload().size() > settings_.max_payload_bytes) {
+  if (request.payload().size() > settings_->max_payload_bytes) {
     Reject(request,
            absl::ResourceExhaustedError(
                absl::StrCat("payload of ", request.payload().size(), " bytes exceeds the limit of ",
-                            settings_.max_payload_bytes, " bytes (max_payload_bytes)")),
+                            settings_->max_payload_bytes, " bytes (max_payload_bytes)")),
            metrics::RejectReason::kPayloadTooLarge);
     return;
   }
@@ -202,19 +232,20 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
            /*cancel_session=*/false);
     return false;
   }
-  const ModelEntry* entry = registry_->Find(request.model(), request.model_version());
+  // The models served now; a model removed later stays with this stream.
+  const std::shared_ptr<const ModelRegistry> registry = environment_.models->Current();
+  const ModelEntry* entry = registry->Find(request.model(), request.model_version());
   if (entry == nullptr) {
     Finish(absl::NotFoundError(absl::StrCat(
                "model ", DescribeModel(request.model(), request.model_version()),
-               " is not served here; available models: ", absl::StrJoin(registry_->Names(), ", "))),
+               " is not served here; available models: ", absl::StrJoin(registry->Names(), ", "))),
            /*cancel_session=*/false);
     return false;
   }
   model_name_ = entry->name;
   model_version_ = entry->version;
-  if (entry->max_credits_per_stream != 0) {
-    credits_.set_limit(std::min(credits_.limit(), entry->max_credits_per_stream));
-  }
+  model_max_credits_ = entry->max_credits_per_stream;
+  if (model_max_credits_ != 0) credits_.set_limit(std::min(credits_.limit(), model_max_credits_));
   model_metrics_ = entry->instruments.get();
   gauge_model_.store(model_metrics_, std::memory_order_relaxed);
   session_context_ = std::make_shared<SessionContext>(request.stream_id(), entry->name,
@@ -222,10 +253,11 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   session_ = std::make_shared<SessionActor>(
       environment_.census,
       entry->execution == Execution::kInline ? environment_.stream_executor
+      : entry->executor.has_value()          ? *entry->executor
                                              : environment_.model_executor,
-      settings_.max_messages_per_turn, *entry, session_context_,
-      std::static_pointer_cast<StreamActor>(shared_from_this()), settings_.outbound_window,
-      counters_);
+      settings_->max_messages_per_turn, *entry, session_context_,
+      std::static_pointer_cast<StreamActor>(shared_from_this()), window_, counters_);
+  session_room_given_ = window_;
   to_session_.emplace(session_->NewProducerToken());
   SendToSession(OpenSession{});
   return true;
@@ -272,6 +304,7 @@ void StreamActor::OnWriteDone(bool ok, bool deadline_expired) {
   ++unflushed_sent_;
   ++session_responses_written_;
   CountResponseWritten();
+  RefreshSettings();
   MaybeGrant();
   if (unflushed_sent_ >= kCounterFlushBatch || unflushed_received_ >= kCounterFlushBatch) {
     FlushCounters();
@@ -352,17 +385,21 @@ void StreamActor::RecordSingleResponse() {
   }
 }
 
-// Returns window credit to the session in batches (half a window), or at
-// once when the session is provably out of room: it has emitted everything it
-// was granted (received - granted == window) and so is waiting for a grant.
+// Returns window credit to the session as responses are written, so that it
+// may have emitted at most written + window in all (received - written, the
+// occupancy, stays <= window). Credit goes in batches of half a window, or at
+// once when the session is provably out of room (it has emitted all it was
+// given) and so is waiting. A window raised live is granted here too; a
+// lowered one simply withholds credit until occupancy is under it.
 void StreamActor::MaybeGrant() {
-  const uint64_t ungranted = session_responses_written_ - session_responses_granted_;
-  if (ungranted == 0 || session_ == nullptr) return;
-  const bool session_starved =
-      session_responses_received_ - session_responses_granted_ >= settings_.outbound_window;
-  if (!session_starved && ungranted < (settings_.outbound_window + 1) / 2) return;
-  session_responses_granted_ += ungranted;
-  SendToSession(WindowGrant{static_cast<uint32_t>(ungranted)});
+  if (session_ == nullptr) return;
+  const uint64_t target = session_responses_written_ + window_;
+  if (target <= session_room_given_) return;
+  const uint64_t grant = target - session_room_given_;
+  const bool session_starved = session_responses_received_ >= session_room_given_;
+  if (!session_starved && grant < (window_ + 1) / 2) return;
+  session_room_given_ = target;
+  SendToSession(WindowGrant{static_cast<uint32_t>(grant)});
 }
 
 void StreamActor::MaybeFinish() {
@@ -392,6 +429,7 @@ void StreamActor::MaybeFinish() {
 
 void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
   finished_ = true;
+  if (deadline_timer_) deadline_timer_->cancel();
   CountHandled(status);  // First: the client may read the metrics once it has the status.
   port_->Finish(status);
   outbound_.clear();
@@ -418,6 +456,7 @@ void StreamActor::OnReactorDone(bool deadline_expired) {
     CountHandled(deadline_expired ? absl::DeadlineExceededError("") : absl::CancelledError());
   }
   finished_ = true;  // The port is detached; nothing can be sent any more.
+  if (deadline_timer_) deadline_timer_->cancel();
   to_session_.reset();
   session_.reset();
   FlushCounters();
@@ -466,6 +505,38 @@ void StreamActor::CountHandled(const absl::Status& status) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count());
 }
 
+void StreamActor::RefreshSettings() {
+  const uint64_t generation = environment_.settings->generation();
+  if (generation == settings_generation_) return;
+  settings_generation_ = generation;
+  settings_ = environment_.settings->Current();
+  uint32_t credits = settings_->credits_per_stream;
+  if (model_max_credits_ != 0) credits = std::min(credits, model_max_credits_);
+  credits_.set_limit(credits);
+  window_ = settings_->outbound_window;
+  gauge_window_.store(window_, std::memory_order_relaxed);
+  PublishGauges();
+  // A raised credit limit allows more reads; the caller's MaybeStartRead()
+  // issues the next one once this step's request holds its credit.
+  MaybeGrant();
+}
+
+void StreamActor::ArmServerDeadline() {
+  const auto remaining = deadline_ - std::chrono::system_clock::now();
+  deadline_timer_.emplace(environment_.stream_executor);
+  deadline_timer_->expires_after(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining));
+  std::weak_ptr<Actor<StreamMessage>> weak = weak_from_this();
+  deadline_timer_->async_wait([weak](const boost::system::error_code& error) {
+    if (error) return;  // Cancelled: the stream ended first.
+    if (auto self = weak.lock()) {
+      self->Send(AbortStream{absl::DeadlineExceededError(
+          "the server's deadline for this call passed (deadlines.default_seconds or "
+          "deadlines.max_seconds in the server's config)")});
+    }
+  });
+}
+
 void StreamActor::PublishGauges() {
   gauge_credits_in_use_.store(credits_.in_use(), std::memory_order_relaxed);
   gauge_credits_limit_.store(credits_.limit(), std::memory_order_relaxed);
@@ -479,7 +550,7 @@ StreamActor::GaugeReading StreamActor::ReadGauges() const {
       .credits_in_use = gauge_credits_in_use_.load(std::memory_order_relaxed),
       .credits_limit = gauge_credits_limit_.load(std::memory_order_relaxed),
       .outbound_occupancy = gauge_outbound_.load(std::memory_order_relaxed),
-      .outbound_window = settings_.outbound_window,
+      .outbound_window = gauge_window_.load(std::memory_order_relaxed),
       .mailbox_depth = ApproxMailboxDepth(),
   };
 }

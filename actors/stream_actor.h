@@ -14,9 +14,12 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "absl/status/status.h"
 #include "actors/actor.h"
 #include "actors/credit_gate.h"
+#include "actors/live_settings.h"
 #include "actors/session_actor.h"
 #include "actors/stream_environment.h"
 #include "actors/stream_messages.h"
@@ -51,8 +54,9 @@ namespace sluice::actors {
 /// everything else actor-only, on the stream pool or inline in a reaction.
 class StreamActor final : public Actor<StreamMessage> {
  public:
+  /// `client_deadline`: the call's own (time_point::max() for none).
   StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
-              std::chrono::system_clock::time_point deadline, RpcKind kind);
+              std::chrono::system_clock::time_point client_deadline, RpcKind kind);
   ~StreamActor() override;
 
   /// Occupancy of the outbound window (queued + being written). Actor-only.
@@ -103,13 +107,21 @@ class StreamActor final : public Actor<StreamMessage> {
   void CountResponseWritten();
   void CountHandled(const absl::Status& status);
   void PublishGauges();
+  // Picks up settings a live config change published since the last step.
+  void RefreshSettings();
+  void ArmServerDeadline();
 
   const StreamEnvironment& environment_;
-  const StreamSettings settings_;
-  const std::shared_ptr<const ModelRegistry> registry_;
+  uint64_t settings_generation_;
+  std::shared_ptr<const StreamSettings> settings_;
   metrics::EngineCounters* const counters_;
   const std::shared_ptr<StreamPort> port_;
+  // The client's deadline, tightened by the server's default and maximum.
   const std::chrono::system_clock::time_point deadline_;
+  // Set when the server's deadline is earlier than the client's (which gRPC
+  // enforces itself); ends the stream with DEADLINE_EXCEEDED.
+  const bool server_deadline_;
+  std::optional<boost::asio::steady_timer> deadline_timer_;
   const RpcKind kind_;
   const std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   // Null when the engine records no metrics.
@@ -128,13 +140,17 @@ class StreamActor final : public Actor<StreamMessage> {
   std::optional<Actor<SessionMessage>::ProducerToken> to_session_;
   std::string model_name_;
   std::string model_version_;
+  uint32_t model_max_credits_ = 0;  // 0: no model limit.
 
   CreditGate credits_;
   std::deque<v1::InferResponse> outbound_;
   bool write_in_flight_ = false;
+  // Window accounting (see MaybeGrant): the session may emit as many
+  // responses as it has been given room for, in all.
+  uint32_t window_;
   uint64_t session_responses_received_ = 0;
   uint64_t session_responses_written_ = 0;
-  uint64_t session_responses_granted_ = 0;
+  uint64_t session_room_given_ = 0;
 
   bool started_ = false;
   bool read_in_flight_ = false;
@@ -161,6 +177,7 @@ class StreamActor final : public Actor<StreamMessage> {
   std::atomic<uint32_t> gauge_credits_in_use_{0};
   std::atomic<uint32_t> gauge_credits_limit_{0};
   std::atomic<uint32_t> gauge_outbound_{0};
+  std::atomic<uint32_t> gauge_window_{0};
 };
 
 }  // namespace sluice::actors

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -17,16 +18,28 @@
 namespace sluice::actors {
 
 class ActorCensus;
+class LiveSettings;
 class LiveStreams;
+class ModelCatalog;
 
-/// Per-stream limits (copied into each stream at its start).
+/// Per-stream limits. A stream reads them when it starts, and again at its
+/// next step whenever they are replaced (LiveSettings); the comments say
+/// what an open stream does with a new value.
 struct StreamSettings {
+  /// Open streams: the new limit applies as their in-flight work completes.
   uint32_t credits_per_stream = 8;
   /// Responses a stream may hold toward its client, including the one being
-  /// written. At least 1.
+  /// written. At least 1. Open streams: a larger window is granted at once; a
+  /// smaller one by withholding grants until occupancy is under it.
   uint32_t outbound_window = 16;
+  /// Open streams: checked on each request.
   uint64_t max_payload_bytes = 4u << 20;
+  /// New streams only (an actor's turn budget is fixed when it is created).
   uint32_t max_messages_per_turn = 64;
+  /// New streams only: the deadline a call without one gets (0: none).
+  std::chrono::nanoseconds default_deadline{0};
+  /// New streams only: no call may run longer (0: no cap).
+  std::chrono::nanoseconds max_deadline{0};
 };
 
 /// The shared context stream actors are created in.
@@ -37,8 +50,8 @@ struct StreamSettings {
 struct StreamEnvironment {
   boost::asio::thread_pool::executor_type stream_executor;
   boost::asio::thread_pool::executor_type model_executor;
-  StreamSettings settings;
-  std::shared_ptr<const ModelRegistry> registry;
+  const LiveSettings* settings = nullptr;
+  const ModelCatalog* models = nullptr;
   metrics::EngineCounters* counters = nullptr;
   /// Null when the engine records no Prometheus metrics.
   metrics::EngineMetrics* metrics = nullptr;

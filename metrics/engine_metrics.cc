@@ -136,7 +136,8 @@ EngineMetrics::EngineMetrics(std::shared_ptr<prometheus::Registry> registry)
                         .Name("sluice_admission_rejected_total")
                         .Help("Streams refused before they started, by reason.")
                         .Register(*registry_);
-  admission_rejected_ = {&admission.Add({{"reason", "draining"}})};
+  admission_rejected_ = {&admission.Add({{"reason", "draining"}}),
+                         &admission.Add({{"reason", "max_concurrent_streams"}})};
   auto& reloads = prometheus::BuildCounter()
                       .Name("sluice_config_reloads_total")
                       .Help("Runtime configuration reloads, by result.")

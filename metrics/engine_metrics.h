@@ -62,7 +62,7 @@ enum class CancelledBy { kClient, kDeadline, kServer };
 /// Why the engine answered a request itself, with an error.
 enum class RejectReason { kModelMismatch, kPayloadTooLarge, kBadTimestamp };
 /// Why a stream was refused before it started.
-enum class AdmissionReason { kDraining };
+enum class AdmissionReason { kDraining, kStreamLimit };
 
 /// The engine's metrics.
 ///
@@ -107,7 +107,7 @@ class EngineMetrics final : public prometheus::Collectable {
   std::array<std::unique_ptr<MethodInstruments>, kMethodCount> methods_;
   std::array<prometheus::Counter*, 3> cancelled_{};
   std::array<prometheus::Counter*, 3> rejected_{};
-  std::array<prometheus::Counter*, 1> admission_rejected_{};
+  std::array<prometheus::Counter*, 2> admission_rejected_{};
   prometheus::Counter* reload_success_;
   prometheus::Counter* reload_failure_;
 

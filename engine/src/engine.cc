@@ -31,6 +31,14 @@ absl::Status Validate(const EngineOptions& options) {
                                   " is smaller than max_payload_bytes (", options.max_payload_bytes,
                                   ")"));
   }
+  if (options.default_deadline.count() < 0) errors.push_back("default_deadline: must be >= 0");
+  if (options.max_deadline.count() < 0) errors.push_back("max_deadline: must be >= 0");
+  if (options.default_deadline.count() > 0 && options.max_deadline.count() > 0 &&
+      options.default_deadline > options.max_deadline) {
+    errors.push_back(absl::StrCat("default_deadline: ", options.default_deadline.count(),
+                                  " ms is longer than max_deadline (", options.max_deadline.count(),
+                                  " ms)"));
+  }
   if (errors.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("invalid engine options: ", absl::StrJoin(errors, "; ")));
@@ -48,6 +56,16 @@ Engine::~Engine() = default;
 
 absl::Status Engine::RegisterModel(ModelSpec spec) { return impl_->RegisterModel(std::move(spec)); }
 absl::Status Engine::Start() { return impl_->Start(); }
+absl::Status Engine::ReplaceModels(std::vector<ModelSpec> models) {
+  return impl_->ReplaceModels(std::move(models));
+}
+absl::Status Engine::UpdateOptions(const EngineOptions& options) {
+  if (absl::Status status = Validate(options); !status.ok()) return status;
+  impl_->UpdateOptions(options);
+  return absl::OkStatus();
+}
+void Engine::CountConfigReload(bool success) { impl_->CountConfigReload(success); }
+EngineOptions Engine::options() const { return impl_->options(); }
 int Engine::port() const { return impl_->port(); }
 int Engine::metrics_port() const { return impl_->metrics_port(); }
 std::shared_ptr<prometheus::Registry> Engine::metrics_registry() const {

@@ -25,6 +25,49 @@ constexpr std::chrono::seconds kAbortGrace{2};
 // 0 means one thread per CPU this process may run on: its affinity mask, not
 // the machine's core count, so a server pinned to one core (taskset, cgroup
 // cpusets) does not pay for threads that can only take turns.
+actors::StreamSettings SettingsFrom(const EngineOptions& options) {
+  return actors::StreamSettings{
+      .credits_per_stream = options.credits_per_stream,
+      .outbound_window = options.outbound_window,
+      .max_payload_bytes = options.max_payload_bytes,
+      .max_messages_per_turn = options.max_messages_per_turn,
+      .default_deadline = options.default_deadline,
+      .max_deadline = options.max_deadline,
+  };
+}
+
+int Millis(std::chrono::milliseconds duration) {
+  return static_cast<int>(std::min<int64_t>(duration.count(), INT32_MAX));
+}
+
+// HTTP/2 keepalive and connection limits as gRPC channel arguments.
+void ApplyConnectionOptions(const ConnectionOptions& connection, grpc::ServerBuilder& builder) {
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(connection.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(connection.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             Millis(connection.min_ping_interval));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
+                             connection.permit_keepalive_without_calls ? 1 : 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, connection.max_ping_strikes);
+  if (connection.max_connection_idle.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                               Millis(connection.max_connection_idle));
+  }
+  if (connection.max_connection_age.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               Millis(connection.max_connection_age));
+  }
+  if (connection.max_connection_age_grace.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               Millis(connection.max_connection_age_grace));
+  }
+  if (connection.max_concurrent_streams_per_connection > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               static_cast<int>(std::min<uint32_t>(
+                                   connection.max_concurrent_streams_per_connection, INT32_MAX)));
+  }
+}
+
 uint32_t ThreadsOrCores(uint32_t threads) {
   if (threads != 0) return threads;
   cpu_set_t cpus;
@@ -37,7 +80,10 @@ uint32_t ThreadsOrCores(uint32_t threads) {
 
 }  // namespace
 
-EngineImpl::EngineImpl(EngineOptions options) : options_(std::move(options)) {
+EngineImpl::EngineImpl(EngineOptions options)
+    : options_(std::move(options)),
+      live_settings_(SettingsFrom(options_)),
+      catalog_(std::make_shared<const actors::ModelRegistry>()) {
   if (options_.enable_metrics) {
     metrics_ = std::make_shared<metrics::EngineMetrics>(options_.metrics_registry);
     stream_gauges_ = std::make_shared<StreamGaugesCollector>(live_streams_);
@@ -58,47 +104,103 @@ absl::Status EngineImpl::RegisterModel(ModelSpec spec) {
   return registry_.Add(std::move(spec));
 }
 
+absl::Status EngineImpl::ReplaceModels(std::vector<ModelSpec> models) {
+  actors::ModelRegistry next;
+  for (ModelSpec& spec : models) {
+    if (absl::Status status = next.Add(std::move(spec)); !status.ok()) return status;
+  }
+  absl::MutexLock lock(&mu_);
+  switch (state_) {
+    case State::kCreated:
+      registry_ = std::move(next);
+      return absl::OkStatus();
+    case State::kRunning:
+      PrepareRegistry(next);
+      catalog_.Replace(std::make_shared<const actors::ModelRegistry>(std::move(next)));
+      return absl::OkStatus();
+    case State::kStopped:
+      break;
+  }
+  return absl::FailedPreconditionError("the engine has shut down");
+}
+
+void EngineImpl::PrepareRegistry(actors::ModelRegistry& registry) {
+  if (metrics_ != nullptr) registry.AttachInstruments(*metrics_);
+  registry.ForEachEntry([this](actors::ModelEntry& entry) {
+    if (entry.worker_threads == 0 || entry.execution != Execution::kModelPool) return;
+    const std::string key =
+        absl::StrCat(entry.name, "\n", entry.version, "\n", entry.worker_threads);
+    auto& pool = model_pools_[key];
+    if (pool == nullptr) pool = std::make_unique<actors::AsioScheduler>(entry.worker_threads);
+    entry.executor = pool->executor();
+  });
+}
+
+void EngineImpl::UpdateOptions(const EngineOptions& options) {
+  absl::MutexLock lock(&options_mu_);
+  options_.credits_per_stream = options.credits_per_stream;
+  options_.outbound_window = options.outbound_window;
+  options_.max_payload_bytes = options.max_payload_bytes;
+  options_.max_messages_per_turn = options.max_messages_per_turn;
+  options_.max_concurrent_streams = options.max_concurrent_streams;
+  options_.default_deadline = options.default_deadline;
+  options_.max_deadline = options.max_deadline;
+  live_settings_.Replace(SettingsFrom(options_));
+  live_streams_.set_max_streams(options_.max_concurrent_streams);
+}
+
+EngineOptions EngineImpl::options() const {
+  absl::MutexLock lock(&options_mu_);
+  return options_;
+}
+
+void EngineImpl::CountConfigReload(bool success) {
+  if (metrics_ != nullptr) metrics_->ConfigReloaded(success);
+}
+
 absl::Status EngineImpl::Start() {
   absl::MutexLock lock(&mu_);
   if (state_ != State::kCreated) return absl::FailedPreconditionError("the engine was started");
+  const EngineOptions options = this->options();
 
-  if (absl::Status metrics = StartMetricsEndpoint(); !metrics.ok()) return metrics;
-  if (metrics_ != nullptr) registry_.AttachInstruments(*metrics_);
-  stream_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options_.stream_threads));
-  model_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options_.model_threads));
+  if (absl::Status metrics = StartMetricsEndpoint(options); !metrics.ok()) return metrics;
+  live_streams_.set_max_streams(options.max_concurrent_streams);
+  auto registry = std::make_shared<actors::ModelRegistry>(registry_);
+  PrepareRegistry(*registry);
+  catalog_.Replace(std::move(registry));
+  stream_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.stream_threads));
+  model_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.model_threads));
   actors::StreamEnvironment environment{
       .stream_executor = stream_pool_->executor(),
       .model_executor = model_pool_->executor(),
-      .settings = {.credits_per_stream = options_.credits_per_stream,
-                   .outbound_window = options_.outbound_window,
-                   .max_payload_bytes = options_.max_payload_bytes,
-                   .max_messages_per_turn = options_.max_messages_per_turn},
-      .registry = std::make_shared<const actors::ModelRegistry>(registry_),
+      .settings = &live_settings_,
+      .models = &catalog_,
       .counters = &counters_,
       .metrics = metrics_.get(),
       .live_streams = &live_streams_,
       .census = &census_,
-      .run_inline = options_.run_stream_actors_inline,
+      .run_inline = options.run_stream_actors_inline,
   };
   environment_.emplace(std::move(environment));
   service_ = std::make_unique<transport::InferenceService>(*environment_);
 
-  const uint64_t max_message = options_.max_message_bytes != 0
-                                   ? options_.max_message_bytes
-                                   : options_.max_payload_bytes + (64u << 10);
-  if (options_.enable_reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  const uint64_t max_message = options.max_message_bytes != 0
+                                   ? options.max_message_bytes
+                                   : options.max_payload_bytes + (64u << 10);
+  if (options.enable_reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(max_message, INT32_MAX)));
   builder.SetMaxSendMessageSize(static_cast<int>(std::min<uint64_t>(max_message, INT32_MAX)));
+  ApplyConnectionOptions(options.connection, builder);
   builder.RegisterService(service_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
     exposer_.reset();
     metrics_port_ = 0;
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address,
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address,
                                                " (address in use, or not a local address?)"));
   }
   state_ = State::kRunning;
@@ -124,15 +226,15 @@ std::vector<std::shared_ptr<prometheus::Collectable>> EngineImpl::metrics_collec
   return {metrics_, stream_gauges_, process_collector_};
 }
 
-absl::Status EngineImpl::StartMetricsEndpoint() {
-  if (metrics_ == nullptr || options_.metrics_address.empty()) return absl::OkStatus();
+absl::Status EngineImpl::StartMetricsEndpoint(const EngineOptions& options) {
+  if (metrics_ == nullptr || options.metrics_address.empty()) return absl::OkStatus();
   // prometheus-cpp reports a bind failure by throwing; keep it inside.
   try {
     // One thread: scrapes come every few seconds and are cheap.
-    exposer_ = std::make_unique<prometheus::Exposer>(options_.metrics_address, 1);
+    exposer_ = std::make_unique<prometheus::Exposer>(options.metrics_address, 1);
   } catch (const std::exception& e) {
     return absl::UnavailableError(
-        absl::StrCat("cannot serve metrics on ", options_.metrics_address,
+        absl::StrCat("cannot serve metrics on ", options.metrics_address,
                      " (address in use, or not a local address?): ", e.what()));
   }
   exposer_->RegisterCollectable(metrics_->registry());
@@ -178,6 +280,7 @@ void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
   }
   stream_pool_->Join();
   model_pool_->Join();
+  for (auto& [key, pool] : model_pools_) pool->Join();
 }
 
 EngineStats EngineImpl::Stats() const {

@@ -6,8 +6,11 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 #include <prometheus/exposer.h>
@@ -16,6 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "actors/actor_census.h"
+#include "actors/live_settings.h"
 #include "actors/live_streams.h"
 #include "actors/model_registry.h"
 #include "actors/scheduler.h"
@@ -41,6 +45,11 @@ class EngineImpl {
   ~EngineImpl();
 
   absl::Status RegisterModel(ModelSpec spec) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status ReplaceModels(std::vector<ModelSpec> models) ABSL_LOCKS_EXCLUDED(mu_);
+  /// `options` is valid (Engine checked it).
+  void UpdateOptions(const EngineOptions& options) ABSL_LOCKS_EXCLUDED(options_mu_);
+  EngineOptions options() const ABSL_LOCKS_EXCLUDED(options_mu_);
+  void CountConfigReload(bool success);
   absl::Status Start() ABSL_LOCKS_EXCLUDED(mu_);
   int port() const ABSL_LOCKS_EXCLUDED(mu_);
   int metrics_port() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -52,9 +61,14 @@ class EngineImpl {
  private:
   enum class State { kCreated, kRunning, kStopped };
 
-  absl::Status StartMetricsEndpoint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status StartMetricsEndpoint(const EngineOptions& options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Gives a registry's entries their metric series and their own pools.
+  void PrepareRegistry(actors::ModelRegistry& registry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  const EngineOptions options_;
+  // Separate from mu_, which Shutdown() holds through the whole drain.
+  mutable absl::Mutex options_mu_;
+  EngineOptions options_ ABSL_GUARDED_BY(options_mu_);
   mutable absl::Mutex mu_;
   State state_ ABSL_GUARDED_BY(mu_) = State::kCreated;
   int port_ ABSL_GUARDED_BY(mu_) = 0;
@@ -63,6 +77,8 @@ class EngineImpl {
   metrics::EngineCounters counters_;
   actors::ActorCensus census_;
   actors::LiveStreams live_streams_;
+  actors::LiveSettings live_settings_;
+  actors::ModelCatalog catalog_;
   // Null with metrics off. The exposer holds the collectables weakly and
   // goes first (it is declared after them), so a scrape never outlives them.
   std::shared_ptr<metrics::EngineMetrics> metrics_;
@@ -73,6 +89,10 @@ class EngineImpl {
   std::optional<actors::StreamEnvironment> environment_;
   std::unique_ptr<actors::AsioScheduler> model_pool_;
   std::unique_ptr<actors::AsioScheduler> stream_pool_;
+  // Pools of models with worker_threads, by name, version and size. A pool
+  // outlives the model's removal (open streams may still use it) and is
+  // joined at shutdown.
+  std::map<std::string, std::unique_ptr<actors::AsioScheduler>> model_pools_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<transport::InferenceService> service_;
   std::unique_ptr<grpc::Server> server_;
 };

@@ -22,7 +22,31 @@ class Registry;
 
 namespace sluice {
 
-/// Everything an embedder sets when building an engine.
+/// HTTP/2 keepalive and connection policy of the gRPC listener (restart only).
+/// Zero durations turn the corresponding limit off.
+struct ConnectionOptions {
+  /// Server pings an idle connection this often...
+  std::chrono::milliseconds keepalive_time{std::chrono::hours(2)};
+  /// ...and closes it when the ping is not answered within this.
+  std::chrono::milliseconds keepalive_timeout{std::chrono::seconds(20)};
+  /// Clients may ping no more often than this; faster pings are strikes.
+  std::chrono::milliseconds min_ping_interval{std::chrono::minutes(5)};
+  /// Allow client pings on a connection with no call open.
+  bool permit_keepalive_without_calls = false;
+  /// Strikes after which the server closes the connection (GOAWAY); 0: none.
+  int max_ping_strikes = 2;
+  /// Close a connection that had no call open for this long.
+  std::chrono::milliseconds max_connection_idle{0};
+  /// Close any connection after this long (with a GOAWAY; clients reconnect)...
+  std::chrono::milliseconds max_connection_age{0};
+  /// ...giving its open calls this long to finish.
+  std::chrono::milliseconds max_connection_age_grace{0};
+  /// Concurrent calls per connection (HTTP/2 SETTINGS); 0: gRPC's default.
+  uint32_t max_concurrent_streams_per_connection = 0;
+};
+
+/// Everything an embedder sets when building an engine. Engine::UpdateOptions()
+/// changes the fields marked "live" while the engine runs.
 struct EngineOptions {
   /// gRPC listen address, HOST:PORT. Port 0 picks a free port (see Engine::port()).
   std::string listen_address = "127.0.0.1:50051";
@@ -31,15 +55,27 @@ struct EngineOptions {
   /// Threads of the pool that runs model sessions; 0 = one per core.
   uint32_t model_threads = 0;
   /// Messages an actor handles before yielding its thread (fairness).
+  /// Live, for new streams.
   uint32_t max_messages_per_turn = 64;
-  /// Requests one stream may have in flight toward its model.
+  /// Requests one stream may have in flight toward its model. Live, for new
+  /// and open streams.
   uint32_t credits_per_stream = 8;
   /// Responses one stream may hold waiting for the client (including the one
   /// being written). A model that fills it is paused until writes complete.
+  /// Live, for new and open streams.
   uint32_t outbound_window = 16;
   /// Largest request payload accepted; a larger one gets a RESOURCE_EXHAUSTED
-  /// error response and the stream stays open.
+  /// error response and the stream stays open. Live, for new and open streams.
   uint64_t max_payload_bytes = 4u << 20;
+  /// Streams open at once; one more is refused with RESOURCE_EXHAUSTED before
+  /// it starts. 0: no limit. Live (open streams are never ended by it).
+  uint32_t max_concurrent_streams = 0;
+  /// The deadline of a call that carries none (0: none). Live, new streams.
+  std::chrono::milliseconds default_deadline{0};
+  /// The longest any call may run, whatever its own deadline (0: no cap).
+  /// Live, new streams.
+  std::chrono::milliseconds max_deadline{0};
+  ConnectionOptions connection;
   /// Largest gRPC message the transport accepts or sends; a larger one ends
   /// the stream with RESOURCE_EXHAUSTED (gRPC's own check). Must be at least
   /// max_payload_bytes; 0 = max_payload_bytes + 64 KiB for the envelope.
@@ -99,8 +135,23 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   /// Adds a model. ALREADY_EXISTS for a duplicate name and version,
-  /// FAILED_PRECONDITION after Start().
+  /// FAILED_PRECONDITION after Start() (use ReplaceModels() then).
   absl::Status RegisterModel(ModelSpec spec);
+
+  /// Serves exactly `models` from now on, before or after Start(). Streams
+  /// opened later see the new set (a removed model answers NOT_FOUND); open
+  /// streams keep the model they selected until they end. Validated whole:
+  /// on error nothing changes. Thread-safe.
+  absl::Status ReplaceModels(std::vector<ModelSpec> models);
+
+  /// Applies the live fields of `options` (see EngineOptions) while running;
+  /// the other fields are ignored (they take a restart). INVALID_ARGUMENT as
+  /// Create(), and then nothing changes. Thread-safe.
+  absl::Status UpdateOptions(const EngineOptions& options);
+
+  /// Counts a configuration reload in sluice_config_reloads_total (the
+  /// engine does not read config files; its embedder does).
+  void CountConfigReload(bool success);
 
   /// Binds the listener and starts serving. UNAVAILABLE when the address
   /// cannot be bound.
@@ -125,6 +176,9 @@ class Engine {
   /// `drain`, then ends the rest with UNAVAILABLE, and stops the thread
   /// pools. Blocks until done. Idempotent.
   void Shutdown(std::chrono::milliseconds drain);
+
+  /// The options in force (live fields as last updated).
+  EngineOptions options() const;
 
   EngineStats Stats() const;
 

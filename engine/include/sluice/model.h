@@ -214,6 +214,10 @@ struct ModelSpec {
   /// A stream gets min(this, credits_per_stream).
   uint32_t max_credits_per_stream = 0;
   Execution execution = Execution::kModelPool;
+  /// Threads of a pool of this model's own (kModelPool models only), so a slow
+  /// model cannot take the shared pool's threads from the others; 0 shares
+  /// the engine's model pool.
+  uint32_t worker_threads = 0;
 };
 
 }  // namespace sluice
