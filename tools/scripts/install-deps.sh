@@ -12,6 +12,8 @@ PACKAGES=(
   libabsl-dev libboost-dev libconcurrentqueue-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
   libssl-dev
+  # yaml-cpp: sluiced's configuration files (engine/config/).
+  libyaml-cpp-dev
   python3-grpcio python3-grpc-tools
   # Debian's grpc_tools imports pkg_resources without depending on it.
   python3-pkg-resources
