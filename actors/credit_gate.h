@@ -23,7 +23,12 @@ class CreditGate {
     ++in_use_;
     return true;
   }
-  /// Returns one credit taken by TryAcquire().
+  /// Takes a credit for a request already read. The read was started with a
+  /// credit available, but a limit lowered since may leave none: the request
+  /// is still served and counted, and in_use() exceeds limit() until enough
+  /// in-flight work completes.
+  void Take() { ++in_use_; }
+  /// Returns one credit taken by TryAcquire() or Take().
   void Release() {
     if (in_use_ > 0) --in_use_;
   }

@@ -38,8 +38,8 @@ class LiveStreams {
   void set_max_streams(uint32_t max_streams) ABSL_LOCKS_EXCLUDED(mu_);
 
   /// Calls `visit` for every live stream, under the lock (so no stream ends
-  /// meanwhile); `visit` must be quick and may only use the stream's
-  /// thread-safe methods. For the metrics scrape.
+  /// meanwhile, and none starts: keep `visit` to a copy); it may only use the
+  /// stream's thread-safe methods. For the metrics scrape.
   void ForEach(const std::function<void(const StreamActor&)>& visit) const ABSL_LOCKS_EXCLUDED(mu_);
 
   /// Waits until no stream is live or `deadline` passes; true when empty.

@@ -93,13 +93,20 @@ StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<S
 
 StreamActor::~StreamActor() { environment_.census->Died(ActorCensus::Kind::kStream); }
 
-void StreamActor::OnStart() {
-  // Messages from different threads may be dequeued in any order, so the end
-  // of the stream can come first; then there is nothing left to start.
-  if (started_ || reactor_done_) return;
-  started_ = true;
+void StreamActor::CountStarted() {
+  if (started_counted_) return;
+  started_counted_ = true;
   counters_->Add(counters_->streams_started, 1);
   if (method_metrics_ != nullptr) method_metrics_->started->Increment();
+}
+
+void StreamActor::OnStart() {
+  // Messages from different threads may be dequeued in any order, so the end
+  // of the stream can come first; then there is nothing left to start (but
+  // the call still counts as started, before it counts as handled).
+  CountStarted();
+  if (started_ || reactor_done_ || finished_) return;
+  started_ = true;
   const absl::Status refused =
       environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
   if (!refused.ok()) {
@@ -154,7 +161,6 @@ void StreamActor::OnRead(ReadDone& read) {
   }
   ++unflushed_received_;
   if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
-  RefreshSettings();
   v1::InferRequest& request = read.request;
   if (session_ == nullptr) {
     if (!SelectModel(request)) return;
@@ -217,10 +223,12 @@ void StreamActor::Reject(v1::InferRequest& request, const absl::Status& status,
 }
 
 void StreamActor::Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection) {
-  // MaybeStartRead() reads only with a credit available, so this succeeds.
-  (void)credits_.TryAcquire();
+  // MaybeStartRead() reads only with a credit available, but a live config
+  // change may have lowered the limit since; the request counts either way.
+  credits_.Take();
   credits_peak_ = std::max(credits_peak_, credits_.in_use());
   SendToSession(SessionRequest{std::move(request), timestamp, std::move(rejection)});
+  RefreshSettings();  // After the credit is taken, before the next read.
   MaybeStartRead();
   PublishGauges();
 }
@@ -247,7 +255,8 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   model_max_credits_ = entry->max_credits_per_stream;
   if (model_max_credits_ != 0) credits_.set_limit(std::min(credits_.limit(), model_max_credits_));
   model_metrics_ = entry->instruments.get();
-  gauge_model_.store(model_metrics_, std::memory_order_relaxed);
+  // Release: a scrape that reads the pointer (acquire) sees the series' name.
+  gauge_model_.store(model_metrics_, std::memory_order_release);
   session_context_ = std::make_shared<SessionContext>(request.stream_id(), entry->name,
                                                       entry->version, deadline_, kind_);
   session_ = std::make_shared<SessionActor>(
@@ -460,6 +469,7 @@ void StreamActor::OnReactorDone(bool deadline_expired) {
   to_session_.reset();
   session_.reset();
   FlushCounters();
+  CountStarted();
   counters_->Add(counters_->streams_finished, 1);
   if (started_) environment_.live_streams->Remove(this);
   CloseMailbox();
@@ -497,6 +507,7 @@ void StreamActor::CountResponseWritten() {
 }
 
 void StreamActor::CountHandled(const absl::Status& status) {
+  CountStarted();
   if (method_metrics_ == nullptr || handled_counted_) return;
   handled_counted_ = true;
   const auto code = static_cast<size_t>(status.code());
@@ -546,7 +557,7 @@ void StreamActor::PublishGauges() {
 StreamActor::GaugeReading StreamActor::ReadGauges() const {
   return GaugeReading{
       .kind = kind_,
-      .model = gauge_model_.load(std::memory_order_relaxed),
+      .model = gauge_model_.load(std::memory_order_acquire),
       .credits_in_use = gauge_credits_in_use_.load(std::memory_order_relaxed),
       .credits_limit = gauge_credits_limit_.load(std::memory_order_relaxed),
       .outbound_occupancy = gauge_outbound_.load(std::memory_order_relaxed),

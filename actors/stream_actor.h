@@ -103,6 +103,9 @@ class StreamActor final : public Actor<StreamMessage> {
   void OnReactorDone(bool deadline_expired);
   void SendToSession(SessionMessage message);
   void FlushCounters();
+  // Counts the call as started, once: at its start, or at its end when the
+  // end was dequeued first.
+  void CountStarted();
   void CountCancelled(metrics::CancelledBy by);
   void CountResponseWritten();
   void CountHandled(const absl::Status& status);
@@ -129,6 +132,7 @@ class StreamActor final : public Actor<StreamMessage> {
   metrics::MethodInstruments* const method_metrics_;
   metrics::ModelInstruments* model_metrics_ = nullptr;
   std::optional<std::chrono::steady_clock::time_point> last_response_at_;
+  bool started_counted_ = false;
   bool handled_counted_ = false;
   const bool single_response_;
   bool single_response_recorded_ = false;

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/numbers.h"
+
 namespace sluice::metrics {
 namespace {
 
@@ -37,31 +39,32 @@ std::optional<ProcStat> ReadProcStat() {
   std::istringstream fields(line.substr(close + 1));
   std::string field;
   ProcStat stat;
+  bool ok = true;  // No exceptions here: Collect() runs inside the HTTP server.
   for (int number = 3; number <= 24 && fields >> field; ++number) {
     switch (number) {
       case 14:
-        stat.utime_ticks = std::stod(field);
+        ok = ok && absl::SimpleAtod(field, &stat.utime_ticks);
         break;
       case 15:
-        stat.stime_ticks = std::stod(field);
+        ok = ok && absl::SimpleAtod(field, &stat.stime_ticks);
         break;
       case 20:
-        stat.threads = std::stod(field);
+        ok = ok && absl::SimpleAtod(field, &stat.threads);
         break;
       case 22:
-        stat.start_ticks = std::stod(field);
+        ok = ok && absl::SimpleAtod(field, &stat.start_ticks);
         break;
       case 23:
-        stat.virtual_bytes = std::stod(field);
+        ok = ok && absl::SimpleAtod(field, &stat.virtual_bytes);
         break;
       case 24:
-        stat.resident_pages = std::stod(field);
+        ok = ok && absl::SimpleAtod(field, &stat.resident_pages);
         break;
       default:
         break;
     }
   }
-  if (!fields) return std::nullopt;
+  if (!fields || !ok) return std::nullopt;
   return stat;
 }
 

@@ -174,6 +174,7 @@ absl::StatusOr<admin::v1::ConfigReply> ConfigController::UpdateConfig(
     const admin::v1::UpdateConfigRequest& request) {
   absl::MutexLock lock(&mu_);
   if (request.update_mask().paths().empty()) {
+    engine_.CountConfigReload(false);
     return absl::InvalidArgumentError(
         "update_mask names no field; name the fields to change, e.g. streams.credits_per_stream");
   }
@@ -217,6 +218,9 @@ absl::StatusOr<admin::v1::ConfigReply> ConfigController::Apply(SluiceConfig next
   }
   if (absl::Status status = engine_.UpdateOptions(ToEngineOptions(next)); !status.ok()) {
     engine_.CountConfigReload(false);
+    Log(LogLevel::kWarning,
+        absl::StrCat("config ", cause,
+                     " rejected, the running config is unchanged: ", status.message()));
     return status;
   }
   // Models are replaced only when the list changed.

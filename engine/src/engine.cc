@@ -61,8 +61,7 @@ absl::Status Engine::ReplaceModels(std::vector<ModelSpec> models) {
 }
 absl::Status Engine::UpdateOptions(const EngineOptions& options) {
   if (absl::Status status = Validate(options); !status.ok()) return status;
-  impl_->UpdateOptions(options);
-  return absl::OkStatus();
+  return impl_->UpdateOptions(options);
 }
 void Engine::CountConfigReload(bool success) { impl_->CountConfigReload(success); }
 EngineOptions Engine::options() const { return impl_->options(); }

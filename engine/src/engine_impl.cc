@@ -136,8 +136,15 @@ void EngineImpl::PrepareRegistry(actors::ModelRegistry& registry) {
   });
 }
 
-void EngineImpl::UpdateOptions(const EngineOptions& options) {
+absl::Status EngineImpl::UpdateOptions(const EngineOptions& options) {
   absl::MutexLock lock(&options_mu_);
+  if (payload_ceiling_ != 0 && options.max_payload_bytes > payload_ceiling_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_payload_bytes: ", options.max_payload_bytes,
+        " is more than the running gRPC server's message limit carries (", payload_ceiling_,
+        " bytes, fixed at start by max_message_bytes, or by max_payload_bytes when that is 0); "
+        "a larger payload takes a restart"));
+  }
   options_.credits_per_stream = options.credits_per_stream;
   options_.outbound_window = options.outbound_window;
   options_.max_payload_bytes = options.max_payload_bytes;
@@ -147,6 +154,7 @@ void EngineImpl::UpdateOptions(const EngineOptions& options) {
   options_.max_deadline = options.max_deadline;
   live_settings_.Replace(SettingsFrom(options_));
   live_streams_.set_max_streams(options_.max_concurrent_streams);
+  return absl::OkStatus();
 }
 
 EngineOptions EngineImpl::options() const {
@@ -184,6 +192,11 @@ absl::Status EngineImpl::Start() {
   environment_.emplace(std::move(environment));
   service_ = std::make_unique<transport::InferenceService>(*environment_);
 
+  {
+    absl::MutexLock options_lock(&options_mu_);
+    payload_ceiling_ =
+        options.max_message_bytes != 0 ? options.max_message_bytes : options.max_payload_bytes;
+  }
   const uint64_t max_message = options.max_message_bytes != 0
                                    ? options.max_message_bytes
                                    : options.max_payload_bytes + (64u << 10);

@@ -46,8 +46,9 @@ class EngineImpl {
 
   absl::Status RegisterModel(ModelSpec spec) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status ReplaceModels(std::vector<ModelSpec> models) ABSL_LOCKS_EXCLUDED(mu_);
-  /// `options` is valid (Engine checked it).
-  void UpdateOptions(const EngineOptions& options) ABSL_LOCKS_EXCLUDED(options_mu_);
+  /// `options` is valid on its own (Engine checked it); INVALID_ARGUMENT when
+  /// it asks for more than the running gRPC server allows.
+  absl::Status UpdateOptions(const EngineOptions& options) ABSL_LOCKS_EXCLUDED(options_mu_);
   EngineOptions options() const ABSL_LOCKS_EXCLUDED(options_mu_);
   void CountConfigReload(bool success);
   absl::Status Start() ABSL_LOCKS_EXCLUDED(mu_);
@@ -69,6 +70,9 @@ class EngineImpl {
   // Separate from mu_, which Shutdown() holds through the whole drain.
   mutable absl::Mutex options_mu_;
   EngineOptions options_ ABSL_GUARDED_BY(options_mu_);
+  // The largest max_payload_bytes the gRPC server's message limit, fixed at
+  // Start(), can carry: max_message_bytes if set, else the payload at start.
+  uint64_t payload_ceiling_ ABSL_GUARDED_BY(options_mu_) = 0;
   mutable absl::Mutex mu_;
   State state_ ABSL_GUARDED_BY(mu_) = State::kCreated;
   int port_ ABSL_GUARDED_BY(mu_) = 0;

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "actors/stream_actor.h"
 
@@ -45,14 +46,18 @@ std::vector<prometheus::MetricFamily> StreamGaugesCollector::Collect() const {
   // Every method appears, so a dashboard sees 0 rather than no data.
   for (size_t kind = 0; kind < kMethodNames.size(); ++kind) active[{kind, ""}] = 0;
 
-  live_streams_.ForEach([&](const actors::StreamActor& stream) {
-    const actors::StreamActor::GaugeReading reading = stream.ReadGauges();
+  // Under the live-stream lock only copy the readings: starting and ending
+  // streams wait on that lock. Aggregate after it is released.
+  std::vector<actors::StreamActor::GaugeReading> readings;
+  live_streams_.ForEach(
+      [&readings](const actors::StreamActor& stream) { readings.push_back(stream.ReadGauges()); });
+  for (const actors::StreamActor::GaugeReading& reading : readings) {
     const std::string model = reading.model != nullptr ? reading.model->name : std::string();
     active[{static_cast<size_t>(reading.kind), model}] += 1;
     const double depth = static_cast<double>(std::max<int64_t>(reading.mailbox_depth, 0));
     mailbox_total += depth;
     mailbox_max = std::max(mailbox_max, depth);
-    if (reading.model == nullptr) return;
+    if (reading.model == nullptr) continue;
     ModelTotals& totals = by_model[model];
     totals.credits_in_use += reading.credits_in_use;
     totals.credits_available +=
@@ -61,7 +66,7 @@ std::vector<prometheus::MetricFamily> StreamGaugesCollector::Collect() const {
             : 0.0;
     totals.outbound_occupancy += reading.outbound_occupancy;
     totals.outbound_capacity += reading.outbound_window;
-  });
+  }
 
   std::vector<prometheus::MetricFamily> families;
   auto streams = GaugeFamily("sluice_streams_active",

@@ -195,12 +195,19 @@ TEST(ConfigReloadEnd2endTest, ReloadsUnderLoadBySighupAndAdminWithoutFailingAStr
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("streams.credits_per_stream"), std::string::npos)
       << status.error_message();
+  // A payload the gRPC message limit fixed at start cannot carry.
+  config::v1::SluiceConfig big;
+  big.mutable_streams()->set_max_payload_bytes(64u << 20);
+  server.Update(big, {"streams.max_payload_bytes"}, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("takes a restart"), std::string::npos)
+      << status.error_message();
   server.Update(bad, {"streams.no_such_field"}, &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("streams.no_such_field"), std::string::npos);
   std::ofstream(file) << "streams:\n  credits_per_stream: 0\n  no_such_field: 1\n";
   server.process().Signal(SIGHUP);
-  EXPECT_EQ(server.WaitForValue("sluice_config_reloads_total", {{"result", "failure"}}, 3), 3);
+  EXPECT_EQ(server.WaitForValue("sluice_config_reloads_total", {{"result", "failure"}}, 4), 4);
   EXPECT_EQ(server.Running().streams().credits_per_stream(), 2u);
   ASSERT_EQ(herd.Round(), kStreams);
   EXPECT_EQ(server.Value("sluice_credits_available", kEcho), kStreams * 2);

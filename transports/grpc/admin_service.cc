@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <exception>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -39,8 +40,17 @@ class AdminServer::Service final : public admin::v1::Admin::CallbackService {
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, admin::v1::ConfigReply* reply,
                                 Call call) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    // `call` captures this Service, which outlives every posted task: the
+    // server's Shutdown() waits for each call to finish, and that happens
+    // only here, before the worker is joined and the Service destroyed.
     boost::asio::post(worker_, [reactor, reply, call = std::move(call)] {
-      absl::StatusOr<admin::v1::ConfigReply> result = call();
+      absl::StatusOr<admin::v1::ConfigReply> result;
+      try {
+        result = call();
+      } catch (const std::exception& e) {
+        // Never leave a call unfinished: Shutdown() would wait for it.
+        result = absl::InternalError(absl::StrCat("the admin call failed: ", e.what()));
+      }
       if (result.ok()) {
         *reply = std::move(*result);
         reactor->Finish(grpc::Status::OK);

@@ -146,7 +146,8 @@ class Engine {
 
   /// Applies the live fields of `options` (see EngineOptions) while running;
   /// the other fields are ignored (they take a restart). INVALID_ARGUMENT as
-  /// Create(), and then nothing changes. Thread-safe.
+  /// Create(), or for a max_payload_bytes above what the gRPC message limit
+  /// fixed at Start() carries; then nothing changes. Thread-safe.
   absl::Status UpdateOptions(const EngineOptions& options);
 
   /// Counts a configuration reload in sluice_config_reloads_total (the
@@ -169,7 +170,8 @@ class Engine {
   /// The engine's series kept outside the registry (sharded counters, the
   /// live-stream gauges, process_*): an embedder serving metrics itself
   /// registers these with its prometheus::Exposer beside metrics_registry().
-  /// Empty with metrics off.
+  /// Empty with metrics off. They read the engine's state: unregister them
+  /// (or stop the exposer) before destroying the engine.
   std::vector<std::shared_ptr<prometheus::Collectable>> metrics_collectables() const;
 
   /// Stops accepting streams, lets streams in flight finish for up to

@@ -110,8 +110,9 @@ class SessionContext {
   const std::string& model() const { return model_; }
   const std::string& model_version() const { return model_version_; }
   RpcKind rpc_kind() const { return rpc_kind_; }
-  /// The client's deadline, or time_point::max() when it set none. Model work
-  /// should not run past it.
+  /// The call's deadline: the client's, tightened by the server's default and
+  /// maximum (EngineOptions), or time_point::max() when there is none. Model
+  /// work should not run past it.
   std::chrono::system_clock::time_point deadline() const { return deadline_; }
   /// True once the stream's actor has handled a cancellation (by the client,
   /// its deadline, a broken connection, or the server shutting down): within
