@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "tools/bench_command.h"
 #include "tools/command.h"
 #include "tools/download_command.h"
 #include "tools/generate_command.h"
@@ -35,6 +36,7 @@ constexpr Command kCommands[] = {
     {"publish", kPublishSummary, &RunPublishCommand},
     {"upload", kUploadSummary, &RunUploadCommand},
     {"download", kDownloadSummary, &RunDownloadCommand},
+    {"bench", kBenchSummary, &RunBenchCommand},
 };
 
 const Command* FindCommand(absl::string_view name) {

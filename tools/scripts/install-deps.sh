@@ -15,6 +15,7 @@ PACKAGES=(
   # yaml-cpp: sluiced's configuration files (engine/config/).
   libyaml-cpp-dev
   python3-grpcio python3-grpc-tools
+  python3-matplotlib  # bench/plot_results.py: charts of sluice_stream_bench --json output.
   # Debian's grpc_tools imports pkg_resources without depending on it.
   python3-pkg-resources
   # prometheus and promtool: tests/prometheus scrapes sluiced and checks deploy/.
