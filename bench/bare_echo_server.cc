@@ -9,14 +9,11 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -24,11 +21,12 @@
 #include <utility>
 
 #include <absl/base/thread_annotations.h>
-#include <absl/strings/numbers.h>
+#include <absl/status/status.h>
 #include <absl/strings/str_cat.h>
 #include <absl/synchronization/mutex.h>
 #include <grpcpp/grpcpp.h>
 
+#include "bench/bare_common.h"
 #include "sluice/v1/inference.grpc.pb.h"
 
 namespace sluice::bench {
@@ -37,23 +35,10 @@ namespace {
 using ::sluice::v1::InferRequest;
 using ::sluice::v1::InferResponse;
 
-constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
-
 // Responses waiting behind the single in-flight write. Reading pauses at this depth,
 // so a client that does not read its responses cannot grow our memory without bound;
 // HTTP/2 flow control then pushes back on it.
 constexpr size_t kMaxPendingWrites = 64;
-
-// Fills `response` as the echo of `request`. Moves the strings out of `request`
-// rather than copying them; the caller reuses `request` for the next read.
-void EchoInto(InferRequest& request, uint64_t response_sequence, InferResponse& response) {
-  response.set_stream_id(std::move(*request.mutable_stream_id()));
-  response.set_sequence(response_sequence);
-  response.set_request_sequence(request.sequence());
-  response.set_model(std::move(*request.mutable_model()));
-  response.set_payload(std::move(*request.mutable_payload()));
-  response.set_final(true);
-}
 
 // One bidi Stream call. gRPC owns it: Stream() returns it with `new` and OnDone()
 // deletes it. Reactions may run concurrently on gRPC's callback threads (a read and
@@ -180,69 +165,21 @@ class EchoStreamReactor final : public grpc::ServerBidiReactor<InferRequest, Inf
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-// Generate's source: pseudo-random bytes, more than the caches hold, so that a chunk
-// is copied from memory as a model producing fresh data would write it. Built on
-// first use, then shared read-only by every call.
-constexpr size_t kBlobSourceBytes = 64 << 20;
-constexpr uint64_t kMaxBlobBytes = uint64_t{1} << 30;
-constexpr uint64_t kMaxChunkBytes = 4 << 20;  // As the `blob` model allows.
-
-const std::string& BlobSource() {
-  static const std::string* const source = [] {
-    auto* bytes = new std::string(kBlobSourceBytes, '\0');
-    uint64_t state = 0x9e3779b97f4a7c15;  // xorshift64
-    for (size_t i = 0; i + 8 <= bytes->size(); i += 8) {
-      state ^= state << 13;
-      state ^= state >> 7;
-      state ^= state << 17;
-      std::memcpy(bytes->data() + i, &state, 8);
-    }
-    return bytes;
-  }();
-  return *source;
-}
-
-// Parameter `name` of `request` as an integer in [1, max], or `fallback` if absent;
-// nullopt if present but not such an integer.
-std::optional<uint64_t> SizeParameter(const InferRequest& request, const std::string& name,
-                                      uint64_t fallback, uint64_t max) {
-  const auto found = request.parameters().find(name);
-  if (found == request.parameters().end()) return fallback;
-  uint64_t value = 0;
-  if (!absl::SimpleAtoi(found->second, &value) || value == 0 || value > max) return std::nullopt;
-  return value;
-}
-
-// One Generate call: the requested "size_bytes" in "chunk_bytes" chunks, each copied
-// once from BlobSource() and hashed with SHA-256, as the `blob` model hashes what it
-// sends; the last chunk carries the digest and final=true. gRPC owns the reactor
+// One Generate call: the chunks of BlobChunks (bare_common.h), each copied once from
+// a shared buffer and hashed with SHA-256, as the `blob` model hashes what it sends;
+// the last chunk carries the digest and final=true. gRPC owns the reactor
 // (deleted in OnDone). One write is in flight at a time, and the next chunk is built
 // while it is written, so OnWriteDone() may run on another thread while the build is
 // still going: `mu_` hands the next write to whichever of the two finishes last.
 class BlobWriteReactor final : public grpc::ServerWriteReactor<InferResponse> {
  public:
-  explicit BlobWriteReactor(const InferRequest& request) : stream_id_(request.stream_id()) {
-    const std::optional<uint64_t> size =
-        SizeParameter(request, "size_bytes", 8 << 20, kMaxBlobBytes);
-    const std::optional<uint64_t> chunk =
-        SizeParameter(request, "chunk_bytes", 1 << 20, kMaxChunkBytes);
-    if (!size || !chunk) {
-      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "size_bytes and chunk_bytes must be integers in [1, 1 GiB] and "
-                          "[1, 4 MiB]"));
+  explicit BlobWriteReactor(const InferRequest& request) {
+    if (absl::Status started = chunks_.Start(request); !started.ok()) {
+      Finish(grpc::Status(static_cast<grpc::StatusCode>(started.code()),
+                          std::string(started.message())));
       return;
     }
-    size_ = *size;
-    chunk_bytes_ = *chunk;
-    total_chunks_ = (size_ + chunk_bytes_ - 1) / chunk_bytes_;
-    model_ = request.model();
-    request_sequence_ = request.sequence();
-    hash_.reset(EVP_MD_CTX_new());
-    if (hash_ == nullptr || EVP_DigestInit_ex(hash_.get(), EVP_sha256(), nullptr) != 1) {
-      Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot start a SHA-256"));
-      return;
-    }
-    Build(buffers_[0]);
+    chunks_.Build(buffers_[0]);
     WriteBuilt();
   }
 
@@ -264,49 +201,6 @@ class BlobWriteReactor final : public grpc::ServerWriteReactor<InferResponse> {
   }
 
  private:
-  struct FreeDigest {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-  };
-
-  // Fills `response` with chunk next_chunk_ and advances.
-  void Build(InferResponse& response) {
-    const uint64_t offset = next_chunk_ * chunk_bytes_;
-    const uint64_t length = std::min(chunk_bytes_, size_ - offset);
-    response.Clear();
-    response.set_stream_id(stream_id_);
-    response.set_sequence(next_chunk_ + 1);
-    response.set_request_sequence(request_sequence_);
-    response.set_model(model_);
-    std::string* payload = response.mutable_payload();
-    payload->resize(length);
-    const std::string& source = BlobSource();
-    // Where the source wraps, the chunk takes two copies; together, still one pass.
-    for (uint64_t done = 0; done < length;) {
-      const uint64_t from = (offset + done) % source.size();
-      const uint64_t n = std::min<uint64_t>(length - done, source.size() - from);
-      std::memcpy(payload->data() + done, source.data() + from, n);
-      done += n;
-    }
-    EVP_DigestUpdate(hash_.get(), payload->data(), payload->size());
-    auto& parameters = *response.mutable_parameters();
-    parameters["chunk_index"] = absl::StrCat(next_chunk_);
-    parameters["total_chunks"] = absl::StrCat(total_chunks_);
-    parameters["offset"] = absl::StrCat(offset);
-    parameters["size_bytes"] = absl::StrCat(size_);
-    const bool last = ++next_chunk_ == total_chunks_;
-    if (last) {
-      std::array<unsigned char, EVP_MAX_MD_SIZE> digest;
-      unsigned int digest_size = 0;
-      EVP_DigestFinal_ex(hash_.get(), digest.data(), &digest_size);
-      std::string hex;
-      for (unsigned int i = 0; i < digest_size; ++i) {
-        absl::StrAppend(&hex, absl::Hex(digest[i], absl::kZeroPad2));
-      }
-      parameters["sha256"] = std::move(hex);
-    }
-    response.set_final(last);
-  }
-
   // Writes the chunk built last, and builds the next one while it is written. Runs
   // when no write is in flight and no build is going.
   void WriteBuilt() ABSL_LOCKS_EXCLUDED(mu_) {
@@ -326,7 +220,7 @@ class BlobWriteReactor final : public grpc::ServerWriteReactor<InferResponse> {
         return;
       }
       StartWrite(next);
-      Build(*to_build);
+      chunks_.Build(*to_build);
       absl::MutexLock lock(&mu_);
       building_ = false;
       if (!write_done_early_) return;  // OnWriteDone() will call us.
@@ -336,14 +230,7 @@ class BlobWriteReactor final : public grpc::ServerWriteReactor<InferResponse> {
     Finish(grpc::Status(grpc::StatusCode::CANCELLED, "write to client failed"));
   }
 
-  const std::string stream_id_;
-  std::string model_;
-  uint64_t request_sequence_ = 0;
-  uint64_t size_ = 0;
-  uint64_t chunk_bytes_ = 1;
-  uint64_t total_chunks_ = 0;
-  uint64_t next_chunk_ = 0;  // The next to build.
-  std::unique_ptr<EVP_MD_CTX, FreeDigest> hash_;
+  BlobChunks chunks_;
   // Two chunks: one being written (gRPC reads it until OnWriteDone), one built.
   std::array<InferResponse, 2> buffers_;
 
@@ -474,8 +361,8 @@ int Run(int argc, char** argv) {
   int port = 0;
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.SetMaxReceiveMessageSize(kBareMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kBareMaxMessageBytes);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

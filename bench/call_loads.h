@@ -1,8 +1,8 @@
 // Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
 //
-// The client loads of sluice_stream_bench for the three RPC kinds besides bidi Stream:
-// unary Infer, server-streaming Generate and client-streaming Ingest. Each checks
-// every answer, like RunStreamLoad() does.
+// The client loads of sluice_stream_bench besides pipelined bidi Stream: unary Infer,
+// server-streaming Generate, client-streaming Ingest, and many idle bidi streams.
+// Each checks every answer, like RunStreamLoad() does.
 
 #pragma once
 
@@ -29,6 +29,13 @@ StreamLoadResult RunGenerateLoad(const StreamLoadOptions& options);
 // control allows, then half-close, and checks that each call's single answer counts
 // exactly the readings sent (its "count" parameter). The unit is a reading sent.
 StreamLoadResult RunIngestLoad(const StreamLoadOptions& options);
+
+// Opens `options.streams` bidi Stream calls on one channel, sends one request of
+// `options.payload_bytes` on each and waits for its echo, so that every stream is
+// established, then reads the server's RSS (options.server_rss_bytes) before and
+// after, leaves them idle for a moment, and half-closes them all. The unit is an
+// established stream. Ignores seconds and warmup_seconds.
+StreamLoadResult RunIdleLoad(const StreamLoadOptions& options);
 
 // The `index`th reading of the Ingest load: one CSV line in the `sensors` model's
 // format, "sensor_id,time,temperature,humidity,pressure,vibration", of exactly

@@ -96,6 +96,15 @@ bool Measured(const std::vector<ServerFigures>& servers, size_t m) {
                      [m](const ServerFigures& server) { return !server.samples[m].empty(); });
 }
 
+// Indices of the peers in `servers`.
+std::vector<size_t> Peers(const std::vector<ServerFigures>& servers) {
+  std::vector<size_t> peers;
+  for (size_t i = 1; i < servers.size(); ++i) {
+    if (servers[i].peer) peers.push_back(i);
+  }
+  return peers;
+}
+
 // `value` for a server's cell of metric `m`, or why there is none.
 std::string Cell(const ServerFigures& server, size_t m, const std::string& value) {
   if (server.samples[m].empty()) return "-";
@@ -130,12 +139,42 @@ std::vector<std::string> HeaderLines(const RunDescription& run,
     }
   }
   if (!binaries.empty()) lines.push_back(absl::StrCat("binaries: ", absl::StrJoin(binaries, ", ")));
+  for (const std::string& note : run.notes) lines.push_back(absl::StrCat("note: ", note));
   lines.push_back(absl::StrCat("ratio = server / ", servers[0].label,
                                ", of the medians; - = workload not run on that server"));
+  if (!Peers(servers).empty()) {
+    lines.push_back("X / peer = the same ratio against each peer, in the tables after the first");
+  }
   lines.push_back(
       "server CPU = user+system time of the server process in the measured seconds, per unit "
       "(response, call, MiB received, reading sent)");
+  lines.push_back(
+      "peak RSS = the server's VmHWM at the end of the workload, reset before it "
+      "(/proc/PID/clear_refs); idle 10k = 10,000 bidi streams, each answered once, then idle, "
+      "on a fresh server: (VmRSS after - VmRSS before) / 10,000");
   return lines;
+}
+
+// The table of server `subject`'s ratios against each peer. Row 0 is the heading.
+std::vector<Row> BuildPeerRows(const std::vector<ServerFigures>& servers, size_t subject,
+                               const std::vector<size_t>& peers) {
+  std::vector<Row> rows;
+  Row heading = {"workload", servers[subject].label};
+  for (const size_t p : peers) heading.push_back(absl::StrCat("/ ", servers[p].label));
+  rows.push_back(std::move(heading));
+  for (size_t m = 0; m < kMetrics.size(); ++m) {
+    const MetricInfo& info = kMetrics[m];
+    if (!Measured(servers, m) || servers[subject].samples[m].empty()) continue;
+    const double value = Summarize(servers[subject].samples[m]).median;
+    Row row = {info.name, Cell(servers[subject], m, FormatValue(value, info))};
+    for (const size_t p : peers) {
+      row.push_back(servers[p].samples[m].empty()
+                        ? "-"
+                        : FormatRatio(value, Summarize(servers[p].samples[m]).median));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 // The table of the baseline (servers[0]) and of the servers at `shown`, each
@@ -299,6 +338,15 @@ void PrintTable(const RunDescription& run, const std::vector<ServerFigures>& ser
     }
   }
 
+  const std::vector<size_t> peers = Peers(servers);
+  for (size_t i = 1; i < servers.size() && !peers.empty(); ++i) {
+    if (servers[i].peer) continue;
+    std::printf("\n%s%s against the peers%s\n\n", markdown ? "**" : "", servers[i].label.c_str(),
+                markdown ? "**" : "");
+    const std::vector<Row> rows = BuildPeerRows(servers, i, peers);
+    PrintLines(markdown ? RenderMarkdown(rows) : RenderText(rows));
+  }
+
   std::vector<std::string> errors;
   for (const ServerFigures& server : servers) {
     errors.push_back(
@@ -312,32 +360,38 @@ void PrintTable(const RunDescription& run, const std::vector<ServerFigures>& ser
   }
 }
 
-void PrintJson(const RunDescription& run, const std::vector<ServerFigures>& servers) {
+void PrintJson(const RunDescription& run, const std::vector<ServerFigures>& servers,
+               std::FILE* out_file) {
+  const std::vector<size_t> peers = Peers(servers);
+  std::vector<std::string> peer_labels;
+  for (const size_t p : peers) peer_labels.push_back(servers[p].label);
   std::string out = absl::StrFormat(
       "{\n  \"config\": {\"command\": %s, \"workloads\": %s, \"window\": %d, "
       "\"streams_many\": %d, \"seconds\": %s, \"warmup_seconds\": %s, \"rounds\": %d, "
-      "\"server_cpus\": %s, \"client_cpus\": %s, \"baseline\": %s},\n"
+      "\"server_cpus\": %s, \"client_cpus\": %s, \"baseline\": %s, \"peers\": %s, "
+      "\"notes\": %s},\n"
       "  \"machine\": {\"cpu_model\": %s, \"cores\": %d, \"kernel\": %s, \"date\": %s},\n"
       "  \"servers\": {",
       JsonString(run.command_line), JsonStrings(run.workload_lines), run.window, run.streams_many,
       JsonNumber(run.seconds), JsonNumber(run.warmup_seconds), run.rounds,
       JsonString(run.server_cpus), JsonString(run.client_cpus), JsonString(servers[0].label),
-      JsonString(run.cpu_model), run.cores, JsonString(run.kernel), JsonString(run.date));
+      JsonStrings(peer_labels), JsonStrings(run.notes), JsonString(run.cpu_model), run.cores,
+      JsonString(run.kernel), JsonString(run.date));
   for (size_t i = 0; i < servers.size(); ++i) {
     const ServerFigures& server = servers[i];
-    absl::StrAppend(&out, i == 0 ? "\n" : ",\n", "    ", JsonString(server.label),
-                    ": {\"description\": ", JsonString(server.description),
-                    ", \"path\": ", JsonString(server.target.empty() ? server.path : ""),
-                    ", \"args\": ", JsonStrings(server.target.empty() ? server.args : Row{}),
-                    ", \"target\": ", JsonString(server.target),
-                    ", \"models\": {\"stream\": ", JsonString(server.models.stream),
-                    ", \"unary\": ", JsonString(server.models.unary),
-                    ", \"generate\": ", JsonString(server.models.generate),
-                    ", \"ingest\": ", JsonString(server.models.ingest), "}",
-                    ", \"workloads\": ", JsonStrings(server.workloads),
-                    ", \"failed_streams\": ", server.failed_streams,
-                    ", \"mismatches\": ", server.mismatches,
-                    ", \"problems\": ", JsonStrings(server.problems), "}");
+    absl::StrAppend(
+        &out, i == 0 ? "\n" : ",\n", "    ", JsonString(server.label),
+        ": {\"description\": ", JsonString(server.description),
+        ", \"path\": ", JsonString(server.target.empty() ? server.path : ""),
+        ", \"args\": ", JsonStrings(server.target.empty() ? server.args : Row{}),
+        ", \"target\": ", JsonString(server.target), ", \"peer\": ", server.peer ? "true" : "false",
+        ", \"models\": {\"stream\": ", JsonString(server.models.stream),
+        ", \"unary\": ", JsonString(server.models.unary),
+        ", \"generate\": ", JsonString(server.models.generate),
+        ", \"ingest\": ", JsonString(server.models.ingest), "}",
+        ", \"workloads\": ", JsonStrings(server.workloads),
+        ", \"failed_streams\": ", server.failed_streams, ", \"mismatches\": ", server.mismatches,
+        ", \"problems\": ", JsonStrings(server.problems), "}");
   }
   absl::StrAppend(&out, "\n  },\n  \"workloads\": [");
   bool first_metric = true;
@@ -366,13 +420,23 @@ void PrintJson(const RunDescription& run, const std::vector<ServerFigures>& serv
       if (i > 0) {
         const bool known = !std::isnan(summary.median) && baseline > 0;
         absl::StrAppend(&out, ", \"ratio\": ", JsonNumber(known ? summary.median / baseline : NAN));
+        // Against each peer that ran it, the peer itself aside.
+        std::vector<std::string> ratios;
+        for (const size_t p : peers) {
+          if (p == i || servers[p].samples[m].empty()) continue;
+          const double peer = Summarize(servers[p].samples[m]).median;
+          const bool comparable = !std::isnan(summary.median) && peer > 0;
+          ratios.push_back(absl::StrCat(JsonString(servers[p].label), ": ",
+                                        JsonNumber(comparable ? summary.median / peer : NAN)));
+        }
+        absl::StrAppend(&out, ", \"peer_ratios\": {", absl::StrJoin(ratios, ", "), "}");
       }
       absl::StrAppend(&out, "}");
     }
     absl::StrAppend(&out, "\n    }}");
   }
   absl::StrAppend(&out, "\n  ]\n}\n");
-  std::fputs(out.c_str(), stdout);
+  std::fputs(out.c_str(), out_file);
 }
 
 }  // namespace sluice::bench

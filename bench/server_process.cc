@@ -23,6 +23,7 @@
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
+#include <absl/strings/strip.h>
 
 namespace sluice::bench {
 namespace {
@@ -237,6 +238,37 @@ absl::StatusOr<double> ServerProcess::CpuSeconds() const {
     return absl::UnavailableError(absl::StrCat("cannot parse /proc/", pid_, "/stat"));
   }
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+absl::StatusOr<uint64_t> ServerProcess::StatusBytes(const char* field) const {
+  if (pid_ < 0) return absl::FailedPreconditionError(absl::StrCat(label_, " is not running"));
+  std::ifstream file(absl::StrCat("/proc/", pid_, "/status"));
+  const std::string prefix = absl::StrCat(field, ":");
+  std::string line;
+  while (std::getline(file, line)) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    // "VmRSS:\t   12345 kB"
+    absl::string_view value =
+        absl::StripAsciiWhitespace(absl::string_view(line).substr(prefix.size()));
+    uint64_t kib = 0;
+    if (absl::ConsumeSuffix(&value, "kB") &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(value), &kib)) {
+      return kib * 1024;
+    }
+    break;
+  }
+  return absl::UnavailableError(absl::StrCat("no ", field, " in /proc/", pid_, "/status"));
+}
+
+absl::Status ServerProcess::ResetPeakRss() const {
+  if (pid_ < 0) return absl::FailedPreconditionError(absl::StrCat(label_, " is not running"));
+  std::ofstream file(absl::StrCat("/proc/", pid_, "/clear_refs"));
+  file << "5";
+  file.flush();
+  if (!file) {
+    return absl::UnavailableError(absl::StrCat("cannot write /proc/", pid_, "/clear_refs"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ServerProcess::Stop() {

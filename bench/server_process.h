@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -50,6 +51,15 @@ class ServerProcess {
   // User+system CPU time the child has used so far, all its threads included, in
   // seconds. Fails once the child is reaped.
   absl::StatusOr<double> CpuSeconds() const;
+
+  // A memory figure of the child from /proc/PID/status, in bytes: `field` is
+  // "VmRSS" (resident now) or "VmHWM" (the peak resident set). Fails once the child
+  // is reaped.
+  absl::StatusOr<uint64_t> StatusBytes(const char* field) const;
+
+  // Resets the child's VmHWM to its current VmRSS (writes 5 to /proc/PID/clear_refs),
+  // so that the next StatusBytes("VmHWM") is the peak since now.
+  absl::Status ResetPeakRss() const;
 
   // Sends SIGTERM and reaps the child, escalating to SIGKILL after 5 seconds.
   // Returns OK only if the child exited with status 0.

@@ -1,9 +1,10 @@
 // Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
 //
-// sluice_stream_bench: runs the same workloads, of all four RPC kinds, against
-// bare_echo_server (the transport's ceiling) and against several variants of sluiced
-// in one invocation, interleaving them within each round, and prints each variant's
-// ratio to the ceiling.
+// sluice_stream_bench: runs the same workloads, of all four RPC kinds plus idle
+// streams, against bare_echo_server (the callback API's ceiling, the baseline), the
+// peers (bare async C++, Python grpc.aio, Node grpc-js) and several variants of
+// sluiced in one invocation, interleaving them within each round, and prints each
+// server's ratio to the baseline and each variant's ratio to each peer.
 
 #include <sched.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -29,6 +31,8 @@
 #include <absl/strings/str_split.h>
 #include <absl/strings/strip.h>
 
+#include "bench/bench_flags.h"
+#include "bench/peer_servers.h"
 #include "bench/report.h"
 #include "bench/server_process.h"
 #include "bench/workloads.h"
@@ -37,24 +41,6 @@ namespace sluice::bench {
 namespace {
 
 constexpr size_t kMaxProblems = 20;  // Kept per server for the report.
-
-struct Flags {
-  std::string sluiced_path;
-  std::string bare_path;
-  std::string sluiced_target;  // Use a running server instead of spawning one.
-  std::string bare_target;
-  std::vector<std::string> variants;  // Labels from --variants; empty: all that apply.
-  std::vector<Workload> workloads;    // From --workloads; empty: each server's defaults.
-  std::string server_cpus;            // CPU lists; empty = no pinning.
-  std::string client_cpus;
-  double seconds = 3;
-  double warmup_seconds = 0.5;
-  int rounds = 3;
-  int window = 128;  // Requests outstanding per stream in the pipelined workloads.
-  bool json = false;
-  bool markdown = false;
-  bool server_logs = false;
-};
 
 // One way of running sluiced, compared against the bare server.
 struct Variant {
@@ -114,9 +100,59 @@ std::vector<std::string> WorkloadsFor(const Flags& flags, const ServerModels& mo
   return names;
 }
 
+const WorkloadInfo& WorkloadNamed(const std::string& name) {
+  return *std::find_if(kWorkloads.begin(), kWorkloads.end(),
+                       [&name](const WorkloadInfo& w) { return name == w.name; });
+}
+
+bool IsPeer(const std::string& label) {
+  return std::find_if(std::begin(kPeerLabels), std::end(kPeerLabels), [&label](const char* peer) {
+           return label == peer;
+         }) != std::end(kPeerLabels);
+}
+
+// Splits --servers into flags.variants and the peers it names; without --servers,
+// every peer. Returns false (after printing why) on an unknown or repeated label.
+bool SelectPeers(Flags& flags, std::vector<std::string>& peers) {
+  if (flags.servers.empty()) {
+    peers.assign(std::begin(kPeerLabels), std::end(kPeerLabels));
+    return true;
+  }
+  if (!flags.variants.empty()) {
+    std::fprintf(stderr, "sluice_stream_bench: give --servers or --variants, not both\n");
+    return false;
+  }
+  std::vector<std::string> variant_labels;
+  for (const Variant& variant : DefaultVariants()) variant_labels.push_back(variant.label);
+  std::vector<std::string> seen;
+  for (const std::string& label : flags.servers) {
+    if (std::find(seen.begin(), seen.end(), label) != seen.end()) {
+      std::fprintf(stderr, "sluice_stream_bench: --servers lists '%s' twice\n", label.c_str());
+      return false;
+    }
+    seen.push_back(label);
+    if (label == "bare") continue;  // Always run: it is the baseline.
+    if (IsPeer(label)) {
+      peers.push_back(label);
+    } else if (std::find(variant_labels.begin(), variant_labels.end(), label) !=
+               variant_labels.end()) {
+      flags.variants.push_back(label);
+    } else {
+      std::fprintf(stderr,
+                   "sluice_stream_bench: --servers: unknown server '%s'; known: bare, %s, %s\n",
+                   label.c_str(),
+                   absl::StrJoin(std::begin(kPeerLabels), std::end(kPeerLabels), ", ").c_str(),
+                   absl::StrJoin(variant_labels, ", ").c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
 // The variants to run: --variants in its order, or else every default that applies.
 absl::StatusOr<std::vector<Variant>> SelectVariants(const Flags& flags) {
   const std::vector<Variant> defaults = DefaultVariants();
+  if (flags.variants.empty() && !flags.servers.empty()) return std::vector<Variant>{};
   std::vector<std::string> known;
   for (const Variant& variant : defaults) known.push_back(variant.label);
   if (flags.variants.empty()) {
@@ -154,138 +190,17 @@ absl::StatusOr<std::vector<Variant>> SelectVariants(const Flags& flags) {
   return selected;
 }
 
-// Runs every workload of `server` once against `target`, appending one sample per
-// metric. `cpu_seconds` reads the server's CPU time; empty when we did not spawn it.
-void RunWorkloads(const std::string& target, const std::function<double()>& cpu_seconds,
-                  const Flags& flags, ServerFigures& server) {
+// Runs the workloads of `server` named in `names` once against `target`, appending
+// one sample per metric. `probes` are empty when we did not spawn the server.
+void RunWorkloads(const std::vector<std::string>& names, const std::string& target,
+                  const ServerProbes& probes, const Flags& flags, ServerFigures& server) {
   WorkloadSettings settings;
   settings.seconds = flags.seconds;
   settings.warmup_seconds = flags.warmup_seconds;
   settings.window = flags.window;
-  for (const std::string& name : server.workloads) {
-    const auto info = std::find_if(kWorkloads.begin(), kWorkloads.end(),
-                                   [&name](const WorkloadInfo& w) { return name == w.name; });
-    RunWorkload(info->id, target, cpu_seconds, settings, server);
+  for (const std::string& name : names) {
+    RunWorkload(WorkloadNamed(name).id, target, probes, settings, server);
   }
-}
-
-void PrintUsage() {
-  std::fprintf(
-      stderr,
-      "usage: sluice_stream_bench [flags]\n"
-      "Runs the same workloads against bare_echo_server and variants of sluiced,\n"
-      "interleaved in each round, and prints each variant's ratio to bare:\n"
-      "  sluiced         models echo and sensors inline (stream pool), blob on the model pool\n"
-      "  sluiced/pool    model echo_pool, sessions on the model thread pool\n"
-      "                  (Stream and Infer workloads only)\n"
-      "  sluiced/posted  models as sluiced, sluiced --inline_actors=false\n"
-      "                  (Stream workloads only, unless --workloads names others)\n"
-      "  sluiced/no-metrics  models as sluiced, sluiced --metrics=false (the others record\n"
-      "                  Prometheus metrics and serve them on a free port)\n"
-      "Workloads:\n"
-      "  pipelined-x1, pipelined-x16  bidi Stream, 1 or 16 streams, --window outstanding\n"
-      "  ping-pong                    bidi Stream, 1 stream, one request at a time\n"
-      "  unary-64                     Infer, 64 calls in flight\n"
-      "  generate-1mib                Generate, 256 MiB per call in 1 MiB chunks\n"
-      "  ingest-x1, ingest-x64        Ingest, 1 or 64 streams of 100-byte readings\n"
-      "  --workloads LIST         comma-separated workloads from above (default: all)\n"
-      "  --variants LIST          comma-separated labels from above (default: all)\n"
-      "  --sluiced PATH           sluiced binary (default: <bench dir>/../engine/sluiced)\n"
-      "  --bare PATH              bare_echo_server binary (default: <bench dir>/bare_echo_server)\n"
-      "  --target-sluiced H:P     measure a running sluiced instead of spawning one\n"
-      "                           (sluiced/posted needs its own and is skipped)\n"
-      "  --target-bare H:P        measure a running bare server instead of spawning one\n"
-      "  --server-cpu LIST        pin spawned servers to CPUs, e.g. 1 or 0,2-3\n"
-      "  --client-cpu LIST        pin this client to CPUs\n"
-      "  --seconds S              measured seconds per run (default 3)\n"
-      "  --warmup S               unmeasured seconds before each run (default 0.5)\n"
-      "  --rounds R               rounds, each running bare then every variant (default 3)\n"
-      "  --window N               requests outstanding per pipelined stream (default 128)\n"
-      "  --markdown               print the table as GitHub markdown\n"
-      "  --json                   print JSON instead of the table\n"
-      "  --server-logs            copy the servers' stdout/stderr to stderr\n"
-      "Each server runs each of its workloads for (warm-up + seconds) per round; with\n"
-      "the defaults that is about 4 minutes for 3 rounds of 3 s.\n");
-}
-
-// Returns false (after printing why) on a bad command line.
-bool ParseFlags(int argc, char** argv, Flags& flags) {
-  for (int i = 1; i < argc; ++i) {
-    std::string name = argv[i];
-    std::string value;
-    bool has_value = false;
-    if (const size_t eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-      has_value = true;
-    }
-    auto take_value = [&]() {
-      if (!has_value && i + 1 < argc) {
-        value = argv[++i];
-        has_value = true;
-      }
-      return has_value;
-    };
-    bool ok = true;
-    if (name == "--json") {
-      flags.json = true;
-    } else if (name == "--markdown") {
-      flags.markdown = true;
-    } else if (name == "--server-logs") {
-      flags.server_logs = true;
-    } else if (name == "--help" || name == "-h") {
-      PrintUsage();
-      std::exit(0);
-    } else if (!take_value()) {
-      ok = false;
-    } else if (name == "--sluiced") {
-      flags.sluiced_path = value;
-    } else if (name == "--bare") {
-      flags.bare_path = value;
-    } else if (name == "--target-sluiced") {
-      flags.sluiced_target = value;
-    } else if (name == "--target-bare") {
-      flags.bare_target = value;
-    } else if (name == "--variants") {
-      flags.variants.clear();
-      for (absl::string_view label : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-        flags.variants.emplace_back(absl::StripAsciiWhitespace(label));
-      }
-      ok = !flags.variants.empty();
-    } else if (name == "--workloads") {
-      absl::StatusOr<std::vector<Workload>> workloads = ParseWorkloads(value);
-      if (!workloads.ok()) {
-        std::fprintf(stderr, "sluice_stream_bench: --workloads: %s\n",
-                     std::string(workloads.status().message()).c_str());
-      }
-      ok = workloads.ok();
-      if (ok) flags.workloads = *std::move(workloads);
-    } else if (name == "--server-cpu") {
-      flags.server_cpus = value;
-    } else if (name == "--client-cpu") {
-      flags.client_cpus = value;
-    } else if (name == "--seconds") {
-      ok = absl::SimpleAtod(value, &flags.seconds) && flags.seconds > 0;
-    } else if (name == "--warmup") {
-      ok = absl::SimpleAtod(value, &flags.warmup_seconds) && flags.warmup_seconds >= 0;
-    } else if (name == "--rounds") {
-      ok = absl::SimpleAtoi(value, &flags.rounds) && flags.rounds > 0;
-    } else if (name == "--window") {
-      ok = absl::SimpleAtoi(value, &flags.window) && flags.window > 0;
-    } else {
-      ok = false;
-    }
-    if (!ok) {
-      std::fprintf(stderr, "sluice_stream_bench: bad flag '%s'\n", argv[i]);
-      PrintUsage();
-      return false;
-    }
-  }
-  if (flags.json && flags.markdown) {
-    std::fprintf(stderr, "sluice_stream_bench: --json and --markdown exclude each other\n");
-    return false;
-  }
-  return true;
 }
 
 std::filesystem::path OwnDirectory() {
@@ -307,15 +222,10 @@ std::string CommandLine(int argc, char** argv) {
   return absl::StrJoin(words, " ");
 }
 
-// Spawns `server` (unless it has a fixed target) and runs the workloads once on it.
-// Returns false if it could not be started, which ends the benchmark.
-bool MeasureOnce(const Flags& flags, const cpu_set_t& server_cpus, ServerFigures& server,
-                 bool& clean_exits) {
-  if (server.workloads.empty()) return true;  // --workloads left it nothing to run.
-  if (!server.target.empty()) {
-    RunWorkloads(server.target, nullptr, flags, server);
-    return true;
-  }
+// Spawns `server` and runs the workloads `names` on it; false if it could not be
+// started, which ends the benchmark.
+bool SpawnAndRun(const Flags& flags, const cpu_set_t& server_cpus,
+                 const std::vector<std::string>& names, ServerFigures& server, bool& clean_exits) {
   ServerProcessOptions spawn;
   spawn.label = server.label;
   spawn.path = server.path;
@@ -329,15 +239,49 @@ bool MeasureOnce(const Flags& flags, const cpu_set_t& server_cpus, ServerFigures
     return false;
   }
   const ServerProcess* child = process->get();
-  auto cpu_seconds = [child]() {
+  ServerProbes probes;
+  probes.cpu_seconds = [child]() {
     const absl::StatusOr<double> seconds = child->CpuSeconds();
     return seconds.ok() ? *seconds : NAN;
   };
-  RunWorkloads(child->target(), cpu_seconds, flags, server);
+  probes.rss_bytes = [child]() {
+    const absl::StatusOr<uint64_t> bytes = child->StatusBytes("VmRSS");
+    return bytes.ok() ? static_cast<double>(*bytes) : NAN;
+  };
+  probes.peak_rss_bytes = [child]() {
+    const absl::StatusOr<uint64_t> bytes = child->StatusBytes("VmHWM");
+    return bytes.ok() ? static_cast<double>(*bytes) : NAN;
+  };
+  probes.reset_peak_rss = [child]() { child->ResetPeakRss().IgnoreError(); };
+  RunWorkloads(names, child->target(), probes, flags, server);
   if (absl::Status stopped = (*process)->Stop(); !stopped.ok()) {
     clean_exits = false;
     std::fprintf(stderr, "  %s\n", std::string(stopped.message()).c_str());
     if (server.problems.size() < kMaxProblems) server.problems.emplace_back(stopped.message());
+  }
+  return true;
+}
+
+// Runs the workloads of `server` once: on its fixed target, or else on one spawned
+// process, except that each workload that wants a fresh server gets one of its own.
+// Returns false if a server could not be started, which ends the benchmark.
+bool MeasureOnce(const Flags& flags, const cpu_set_t& server_cpus, ServerFigures& server,
+                 bool& clean_exits) {
+  if (server.workloads.empty()) return true;  // --workloads left it nothing to run.
+  if (!server.target.empty()) {
+    RunWorkloads(server.workloads, server.target, ServerProbes{}, flags, server);
+    return true;
+  }
+  std::vector<std::string> shared;
+  std::vector<std::string> fresh;
+  for (const std::string& name : server.workloads) {
+    (WorkloadNamed(name).fresh_server ? fresh : shared).push_back(name);
+  }
+  if (!shared.empty() && !SpawnAndRun(flags, server_cpus, shared, server, clean_exits)) {
+    return false;
+  }
+  for (const std::string& name : fresh) {
+    if (!SpawnAndRun(flags, server_cpus, {name}, server, clean_exits)) return false;
   }
   return true;
 }
@@ -350,6 +294,8 @@ int Run(int argc, char** argv) {
     flags.sluiced_path = (own_dir / ".." / "engine" / "sluiced").lexically_normal().string();
   }
   if (flags.bare_path.empty()) flags.bare_path = (own_dir / "bare_echo_server").string();
+  std::vector<std::string> peer_labels;
+  if (!SelectPeers(flags, peer_labels)) return 2;
   absl::StatusOr<std::vector<Variant>> variants = SelectVariants(flags);
   if (!variants.ok()) {
     std::fprintf(stderr, "sluice_stream_bench: --variants: %s\n",
@@ -393,6 +339,26 @@ int Run(int argc, char** argv) {
   servers[0].models = {"echo", "echo", "blob", "sensors"};  // Ignored, but sent alike.
   servers[0].target = flags.bare_target;
   servers[0].workloads = WorkloadsFor(flags, servers[0].models, false);
+  // The peers. Finding Python runs it, which is best done before gRPC starts threads.
+  flags.peer_search.bench_dir = own_dir.string();
+  if (flags.peer_search.source_dir.empty()) flags.peer_search.source_dir = SLUICE_SOURCE_DIR;
+  std::vector<std::string> notes;
+  for (const std::string& label : peer_labels) {
+    const PeerLaunch peer = FindPeer(label, flags.peer_search);
+    if (!peer.skip_reason.empty()) {
+      notes.push_back(absl::StrCat(label, " skipped: ", peer.skip_reason));
+      std::fprintf(stderr, "sluice_stream_bench: %s\n", notes.back().c_str());
+      continue;
+    }
+    ServerFigures& server = servers.emplace_back();
+    server.label = peer.label;
+    server.description = peer.description;
+    server.path = peer.path;
+    server.args = peer.args;
+    server.models = servers[0].models;
+    server.peer = true;
+    server.workloads = servers[0].workloads;
+  }
   for (const Variant& variant : *variants) {
     ServerFigures& server = servers.emplace_back();
     server.label = variant.label;
@@ -418,6 +384,7 @@ int Run(int argc, char** argv) {
   }
 
   RunDescription run;
+  run.notes = std::move(notes);
   run.command_line = CommandLine(argc, argv);
   std::vector<Workload> selected = flags.workloads;
   if (selected.empty()) {
@@ -441,6 +408,13 @@ int Run(int argc, char** argv) {
     }
   }
 
+  if (!flags.json_file.empty()) {
+    std::FILE* file = std::fopen(flags.json_file.c_str(), "w");
+    if (file == nullptr || (PrintJson(run, servers, file), std::fclose(file)) != 0) {
+      std::fprintf(stderr, "sluice_stream_bench: cannot write %s: %s\n", flags.json_file.c_str(),
+                   std::strerror(errno));
+    }
+  }
   if (flags.json) {
     PrintJson(run, servers);
   } else {

@@ -32,6 +32,9 @@ struct StreamLoadOptions {
   // Optional: the server's CPU time so far in seconds (NaN if unknown), read at the
   // start and the end of the measured interval on the thread running RunStreamLoad().
   std::function<double()> server_cpu_seconds;
+  // Idle load: the server's resident memory in bytes (NaN if unknown), read before
+  // the streams open and once they are all established.
+  std::function<double()> server_rss_bytes;
 };
 
 // The measured unit is a response (bidi, unary), a reading sent (Ingest) or a byte
@@ -54,6 +57,9 @@ struct StreamLoadResult {
   // Whether a failed call said the model does not exist (NOT_FOUND): the server
   // predates it, so the workload is reported as not measurable, not as broken.
   bool model_missing = false;
+  // Idle load: the server's resident memory before and after opening the streams.
+  double rss_before_bytes = NAN;
+  double rss_after_bytes = NAN;
   // The first few mismatches and failures, described for a human.
   std::vector<std::string> problems;
 };

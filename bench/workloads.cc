@@ -24,13 +24,11 @@
 namespace sluice::bench {
 namespace {
 
-constexpr size_t kPayloadBytes = 64;  // Stream and Infer.
+constexpr size_t kPayloadBytes = 64;  // Ping-pong and unary.
 constexpr int kUnaryInFlight = 64;
 constexpr uint64_t kMiB = 1 << 20;
 constexpr uint64_t kBlobBytes = 256 * kMiB;  // Per Generate call.
 constexpr uint64_t kChunkBytes = kMiB;
-constexpr size_t kReadingBytes = 100;
-constexpr int kManyIngestStreams = 64;
 constexpr size_t kMaxProblems = 20;  // Kept per server for the report.
 
 void RecordLoad(const StreamLoadResult& result, const char* workload, ServerFigures& server) {
@@ -101,33 +99,52 @@ absl::StatusOr<std::vector<Workload>> ParseWorkloads(const std::string& list) {
   return selected;
 }
 
-void RunWorkload(Workload workload, const std::string& target,
-                 const std::function<double()>& cpu_seconds, const WorkloadSettings& settings,
-                 ServerFigures& server) {
+void RunWorkload(Workload workload, const std::string& target, const ServerProbes& probes,
+                 const WorkloadSettings& settings, ServerFigures& server) {
   const WorkloadInfo& info = InfoOf(workload);
   StreamLoadOptions options;
   options.target = target;
   options.model = ModelFor(server.models, info.method);
-  options.payload_bytes = kPayloadBytes;
+  options.streams = info.streams;
+  options.payload_bytes = info.payload_bytes;
   options.warmup_seconds = settings.warmup_seconds;
   options.seconds = settings.seconds;
-  options.server_cpu_seconds = cpu_seconds;
+  options.server_cpu_seconds = probes.cpu_seconds;
+  options.server_rss_bytes = probes.rss_bytes;
   options.window = settings.window;
+  if (probes.reset_peak_rss) probes.reset_peak_rss();
 
   StreamLoadResult result;
   std::string figures;
+  Metric rss_metric = kRssIdle;
+  // The rate metric and the CPU metric of the throughput workloads.
+  auto rate = [&](Metric rate_metric, Metric cpu_metric, const char* unit) {
+    Sample(server, rate_metric, result, result.units_per_second);
+    Sample(server, cpu_metric, result, CpuMicrosPer(result));
+    figures = absl::StrFormat("%.0f %s/s, %.2f us/%s", result.units_per_second, unit,
+                              CpuMicrosPer(result), unit);
+  };
   switch (workload) {
     case Workload::kPipelinedOne:
-    case Workload::kPipelinedMany: {
-      const bool one = workload == Workload::kPipelinedOne;
-      options.streams = one ? 1 : kManyStreams;
       result = RunStreamLoad(options);
-      Sample(server, one ? kPipelinedOne : kPipelinedMany, result, result.units_per_second);
-      Sample(server, one ? kCpuPipelinedOne : kCpuPipelinedMany, result, CpuMicrosPer(result));
-      figures =
-          absl::StrFormat("%.0f msg/s, %.2f us/msg", result.units_per_second, CpuMicrosPer(result));
+      rate(kPipelinedOne, kCpuPipelinedOne, "msg");
+      rss_metric = kRssPipelinedOne;
       break;
-    }
+    case Workload::kPipelinedMany:
+      result = RunStreamLoad(options);
+      rate(kPipelinedMany, kCpuPipelinedMany, "msg");
+      rss_metric = kRssPipelinedMany;
+      break;
+    case Workload::kPipelinedKiBOne:
+      result = RunStreamLoad(options);
+      rate(kPipelinedKiBOne, kCpuPipelinedKiBOne, "msg");
+      rss_metric = kRssPipelinedKiBOne;
+      break;
+    case Workload::kPipelinedKiBMany:
+      result = RunStreamLoad(options);
+      rate(kPipelinedKiBMany, kCpuPipelinedKiBMany, "msg");
+      rss_metric = kRssPipelinedKiBMany;
+      break;
     case Workload::kPingPong: {
       options.window = 1;
       result = RunStreamLoad(options);
@@ -138,15 +155,18 @@ void RunWorkload(Workload workload, const std::string& target,
       figures = absl::StrFormat("p50 %.1f us, p99 %.1f us, %.2f us/msg",
                                 server.samples[kPingPongP50].back(),
                                 server.samples[kPingPongP99].back(), CpuMicrosPer(result));
+      rss_metric = kRssPingPong;
       break;
     }
-    case Workload::kUnary:
-      options.streams = kUnaryInFlight;
+    case Workload::kUnaryOne:
       result = RunUnaryLoad(options);
-      Sample(server, kUnary, result, result.units_per_second);
-      Sample(server, kCpuUnary, result, CpuMicrosPer(result));
-      figures = absl::StrFormat("%.0f calls/s, %.2f us/call", result.units_per_second,
-                                CpuMicrosPer(result));
+      rate(kUnaryOne, kCpuUnaryOne, "call");
+      rss_metric = kRssUnaryOne;
+      break;
+    case Workload::kUnary:
+      result = RunUnaryLoad(options);
+      rate(kUnary, kCpuUnary, "call");
+      rss_metric = kRssUnary;
       break;
     case Workload::kGenerate: {
       options.blob_bytes = kBlobBytes;
@@ -157,25 +177,58 @@ void RunWorkload(Workload workload, const std::string& target,
       Sample(server, kCpuGenerate, result, CpuMicrosPer(result, kMiB));
       figures =
           absl::StrFormat("%.3f GB/s, %.1f us/MiB", gb_per_second, CpuMicrosPer(result, kMiB));
+      rss_metric = kRssGenerate;
       break;
     }
     case Workload::kIngestOne:
-    case Workload::kIngestMany: {
-      const bool one = workload == Workload::kIngestOne;
-      options.streams = one ? 1 : kManyIngestStreams;
-      options.payload_bytes = kReadingBytes;
       result = RunIngestLoad(options);
-      Sample(server, one ? kIngestOne : kIngestMany, result, result.units_per_second);
-      Sample(server, one ? kCpuIngestOne : kCpuIngestMany, result, CpuMicrosPer(result));
-      figures = absl::StrFormat("%.0f readings/s, %.2f us/reading", result.units_per_second,
-                                CpuMicrosPer(result));
+      rate(kIngestOne, kCpuIngestOne, "reading");
+      rss_metric = kRssIngestOne;
+      break;
+    case Workload::kIngestMany:
+      result = RunIngestLoad(options);
+      rate(kIngestMany, kCpuIngestMany, "reading");
+      rss_metric = kRssIngestMany;
+      break;
+    case Workload::kIngest256One:
+      result = RunIngestLoad(options);
+      rate(kIngest256One, kCpuIngest256One, "reading");
+      rss_metric = kRssIngest256One;
+      break;
+    case Workload::kIngest256Many:
+      result = RunIngestLoad(options);
+      rate(kIngest256Many, kCpuIngest256Many, "reading");
+      rss_metric = kRssIngest256Many;
+      break;
+    case Workload::kIngest256Huge:
+      result = RunIngestLoad(options);
+      rate(kIngest256Huge, kCpuIngest256Huge, "reading");
+      rss_metric = kRssIngest256Huge;
+      break;
+    case Workload::kIdle: {
+      result = RunIdleLoad(options);
+      const double growth = result.rss_after_bytes - result.rss_before_bytes;
+      const double per_stream = growth / static_cast<double>(result.measured_units);
+      Sample(server, kIdleBytesPerStream, result, per_stream);
+      Sample(server, kIdleRssBefore, result, result.rss_before_bytes / kMiB);
+      Sample(server, kIdleRssAfter, result, result.rss_after_bytes / kMiB);
+      figures =
+          absl::StrFormat("%.0f bytes/stream (RSS %.1f -> %.1f MiB), %llu established", per_stream,
+                          result.rss_before_bytes / kMiB, result.rss_after_bytes / kMiB,
+                          static_cast<unsigned long long>(result.measured_units));
       break;
     }
   }
+  const double peak = probes.peak_rss_bytes ? probes.peak_rss_bytes() : NAN;
+  Sample(server, rss_metric, result, peak / kMiB);
+  absl::StrAppendFormat(&figures, ", peak RSS %.1f MiB", peak / kMiB);
   RecordLoad(result, info.name, server);
-  std::fprintf(stderr, "  %-14s %-13s %s, client CPU %.0f%%%s\n", server.label.c_str(), info.name,
-               figures.c_str(), result.client_cpu_share * 100,
-               result.model_missing ? " (model missing)" : "");
+  const std::string client_cpu =
+      std::isnan(result.client_cpu_share)
+          ? ""
+          : absl::StrFormat(", client CPU %.0f%%", result.client_cpu_share * 100);
+  std::fprintf(stderr, "  %-14s %-16s %s%s%s\n", server.label.c_str(), info.name, figures.c_str(),
+               client_cpu.c_str(), result.model_missing ? " (model missing)" : "");
 }
 
 std::vector<std::string> DescribeWorkloads(const std::vector<Workload>& selected, int window) {
@@ -183,31 +236,48 @@ std::vector<std::string> DescribeWorkloads(const std::vector<Workload>& selected
     return std::find(selected.begin(), selected.end(), workload) != selected.end();
   };
   std::vector<std::string> bidi;
-  if (has(Workload::kPipelinedOne)) bidi.push_back(absl::StrCat("x1 = 1 stream, window ", window));
-  if (has(Workload::kPipelinedMany)) {
-    bidi.push_back(
-        absl::StrCat("x", kManyStreams, " = ", kManyStreams, " streams, window ", window));
+  for (const Workload pipelined : {Workload::kPipelinedOne, Workload::kPipelinedMany,
+                                   Workload::kPipelinedKiBOne, Workload::kPipelinedKiBMany}) {
+    if (!has(pipelined)) continue;
+    const WorkloadInfo& info = InfoOf(pipelined);
+    bidi.push_back(absl::StrCat(info.name, " = ", info.streams, " stream",
+                                info.streams == 1 ? "" : "s", " of ", info.payload_bytes,
+                                "-byte payloads, window ", window));
   }
-  if (has(Workload::kPingPong)) bidi.push_back("ping-pong = 1 stream, window 1");
+  if (has(Workload::kPingPong)) {
+    bidi.push_back(absl::StrCat("ping-pong = 1 stream, window 1, ", kPayloadBytes, " bytes"));
+  }
   std::vector<std::string> lines;
-  if (!bidi.empty()) {
-    lines.push_back(absl::StrCat("Stream (bidi), ", kPayloadBytes,
-                                 "-byte payloads: ", absl::StrJoin(bidi, "; ")));
-  }
-  if (has(Workload::kUnary)) {
+  if (!bidi.empty()) lines.push_back(absl::StrCat("Stream (bidi): ", absl::StrJoin(bidi, "; ")));
+  std::vector<std::string> unary;
+  if (has(Workload::kUnaryOne)) unary.push_back("1");
+  if (has(Workload::kUnary)) unary.push_back(absl::StrCat(kUnaryInFlight));
+  if (!unary.empty()) {
     lines.push_back(absl::StrCat("Infer (unary), ", kPayloadBytes, "-byte payloads: ",
-                                 kUnaryInFlight, " calls in flight on one channel"));
+                                 absl::StrJoin(unary, " or "), " calls in flight on one channel"));
   }
   if (has(Workload::kGenerate)) {
     lines.push_back(absl::StrCat("Generate (server streaming): one call at a time, each for ",
                                  kBlobBytes / kMiB, " MiB in ", kChunkBytes / kMiB,
                                  " MiB chunks; GB = 10^9 bytes of payload received"));
   }
-  if (has(Workload::kIngestOne) || has(Workload::kIngestMany)) {
-    lines.push_back(absl::StrCat("Ingest (client streaming): 1 or ", kManyIngestStreams,
-                                 " streams sending ", kReadingBytes,
-                                 "-byte CSV readings back to back, then half-closing; a reading "
-                                 "counts when its write completes"));
+  std::vector<std::string> ingest;
+  for (const Workload load : {Workload::kIngestOne, Workload::kIngestMany, Workload::kIngest256One,
+                              Workload::kIngest256Many, Workload::kIngest256Huge}) {
+    if (!has(load)) continue;
+    const WorkloadInfo& info = InfoOf(load);
+    ingest.push_back(absl::StrCat(info.name, " = ", info.streams, " x ", info.payload_bytes, " B"));
+  }
+  if (!ingest.empty()) {
+    lines.push_back(
+        absl::StrCat("Ingest (client streaming): streams sending CSV readings valid for "
+                     "the sensors model back to back, then half-closing (",
+                     absl::StrJoin(ingest, ", "), "); a reading counts when its write completes"));
+  }
+  if (has(Workload::kIdle)) {
+    lines.push_back(absl::StrCat("idle-10k: ", InfoOf(Workload::kIdle).streams,
+                                 " bidi streams on one channel, one ", kPayloadBytes,
+                                 "-byte echo each, then idle; on a fresh server each round"));
   }
   return lines;
 }

@@ -1,0 +1,58 @@
+// Copyright 2026 The Sluice Authors. SPDX-License-Identifier: Apache-2.0
+//
+// What the two bare gRPC servers (bare_echo_server on the callback API,
+// bare_async_echo_server on the async API) answer, so that both serve exactly the
+// same bytes: the echo of a request, and the chunks of a Generate blob.
+
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <absl/status/status.h>
+
+#include "sluice/v1/inference.pb.h"
+
+namespace sluice::bench {
+
+inline constexpr int kBareMaxMessageBytes = 64 * 1024 * 1024;
+
+// Fills `response` as the echo of `request`. Moves the strings out of `request`
+// rather than copying them; the caller reuses `request` for the next read.
+void EchoInto(::sluice::v1::InferRequest& request, uint64_t response_sequence,
+              ::sluice::v1::InferResponse& response);
+
+// The chunks of one Generate call: the requested "size_bytes" in "chunk_bytes"
+// chunks, each copied once from a shared pseudo-random source (more than the caches
+// hold, built on first use) and hashed with SHA-256, as the `blob` model hashes what
+// it sends; the last chunk carries the digest and final=true. Owned by one call and
+// used by one thread at a time.
+class BlobChunks {
+ public:
+  // Reads the parameters of `request`; InvalidArgument if they are out of range.
+  absl::Status Start(const ::sluice::v1::InferRequest& request);
+
+  // Fills `response` with the next chunk. Call only while !done().
+  void Build(::sluice::v1::InferResponse& response);
+
+  bool done() const { return next_chunk_ == total_chunks_; }
+
+ private:
+  struct FreeDigest {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  };
+
+  std::string stream_id_;
+  std::string model_;
+  uint64_t request_sequence_ = 0;
+  uint64_t size_ = 0;
+  uint64_t chunk_bytes_ = 1;
+  uint64_t total_chunks_ = 0;
+  uint64_t next_chunk_ = 0;  // The next to build.
+  std::unique_ptr<EVP_MD_CTX, FreeDigest> hash_;
+};
+
+}  // namespace sluice::bench
