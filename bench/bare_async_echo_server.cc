@@ -306,33 +306,10 @@ void Serve(grpc::ServerCompletionQueue* cq) {
   }
 }
 
-void PrintUsage() {
-  std::fprintf(stderr,
-               "usage: bare_async_echo_server [--listen HOST:PORT]\n"
-               "  --listen HOST:PORT  address to serve on (default 127.0.0.1:0, a free port)\n"
-               "Prints 'bare_async_echo_server listening on HOST:PORT' once started; exits 0\n"
-               "on SIGINT or SIGTERM.\n");
-}
-
 int Run(int argc, char** argv) {
-  std::string listen = "127.0.0.1:0";
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--listen" && i + 1 < argc) {
-      listen = argv[++i];
-    } else if (arg.rfind("--listen=", 0) == 0) {
-      listen = arg.substr(sizeof("--listen=") - 1);
-    } else {
-      PrintUsage();
-      return arg == "--help" || arg == "-h" ? 0 : 2;
-    }
-  }
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    std::fprintf(stderr, "bare_async_echo_server: --listen wants HOST:PORT, got '%s'\n",
-                 listen.c_str());
-    return 2;
-  }
+  const ListenArgs args = ParseListenArgs(argc, argv, "bare_async_echo_server");
+  if (args.exit_code >= 0) return args.exit_code;
+  const std::string& listen = args.address;
 
   // Only sigwait() below sees the stop signals: gRPC's threads inherit the mask.
   sigset_t stop_signals;
@@ -370,7 +347,8 @@ int Run(int argc, char** argv) {
   }
   std::vector<std::thread> threads;
   for (const auto& cq : cqs) threads.emplace_back(Serve, cq.get());
-  std::printf("bare_async_echo_server listening on %s:%d\n", listen.substr(0, colon).c_str(), port);
+  std::printf("bare_async_echo_server listening on %s:%d\n",
+              listen.substr(0, listen.rfind(':')).c_str(), port);
   std::fflush(stdout);
 
   int signal_number = 0;

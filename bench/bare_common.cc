@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -121,6 +122,32 @@ void BlobChunks::Build(InferResponse& response) {
     parameters["sha256"] = std::move(hex);
   }
   response.set_final(last);
+}
+
+ListenArgs ParseListenArgs(int argc, char** argv, const char* program) {
+  ListenArgs args{.address = "127.0.0.1:0"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--listen" && i + 1 < argc) {
+      args.address = argv[++i];
+    } else if (arg.rfind("--listen=", 0) == 0) {
+      args.address = arg.substr(sizeof("--listen=") - 1);
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--listen HOST:PORT]\n"
+                   "  --listen HOST:PORT  address to serve on (default 127.0.0.1:0, a free port)\n"
+                   "Prints '%s listening on HOST:PORT' once started; exits 0 on SIGINT or\n"
+                   "SIGTERM.\n",
+                   program, program);
+      args.exit_code = arg == "--help" || arg == "-h" ? 0 : 2;
+      return args;
+    }
+  }
+  if (args.address.rfind(':') == std::string::npos) {
+    std::fprintf(stderr, "%s: --listen wants HOST:PORT, got '%s'\n", program, args.address.c_str());
+    args.exit_code = 2;
+  }
+  return args;
 }
 
 }  // namespace sluice::bench

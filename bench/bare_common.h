@@ -20,6 +20,13 @@ namespace sluice::bench {
 
 inline constexpr int kBareMaxMessageBytes = 64 * 1024 * 1024;
 
+// A bare server's command line: only --listen HOST:PORT (default 127.0.0.1:0).
+struct ListenArgs {
+  std::string address;
+  int exit_code = -1;  // >= 0: exit with it now (usage or an error was printed).
+};
+ListenArgs ParseListenArgs(int argc, char** argv, const char* program);
+
 // Fills `response` as the echo of `request`. Moves the strings out of `request`
 // rather than copying them; the caller reuses `request` for the next read.
 void EchoInto(::sluice::v1::InferRequest& request, uint64_t response_sequence,
