@@ -311,12 +311,7 @@ int Run(int argc, char** argv) {
   if (args.exit_code >= 0) return args.exit_code;
   const std::string& listen = args.address;
 
-  // Only sigwait() below sees the stop signals: gRPC's threads inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = BlockStopSignals();
 
   // One queue per CPU we may run on (the bench pins us with --server-cpu).
   cpu_set_t cpus;

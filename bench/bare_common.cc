@@ -150,4 +150,13 @@ ListenArgs ParseListenArgs(int argc, char** argv, const char* program) {
   return args;
 }
 
+sigset_t BlockStopSignals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
+
 }  // namespace sluice::bench

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <openssl/evp.h>
+#include <signal.h>
 
 #include <cstdint>
 #include <memory>
@@ -26,6 +27,11 @@ struct ListenArgs {
   int exit_code = -1;  // >= 0: exit with it now (usage or an error was printed).
 };
 ListenArgs ParseListenArgs(int argc, char** argv, const char* program);
+
+// Blocks SIGINT and SIGTERM in this thread (call it before gRPC starts its
+// threads, which inherit the mask) and returns them, for sigwait(), so no
+// handler ever runs on a gRPC thread.
+sigset_t BlockStopSignals();
 
 // Fills `response` as the echo of `request`. Moves the strings out of `request`
 // rather than copying them; the caller reuses `request` for the next read.

@@ -327,13 +327,7 @@ int Run(int argc, char** argv) {
   if (args.exit_code >= 0) return args.exit_code;
   const std::string& listen = args.address;
 
-  // Block the stop signals before gRPC starts its threads, which inherit the mask,
-  // so that only sigwait() below ever sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = BlockStopSignals();
 
   BareEchoService service;
   int port = 0;

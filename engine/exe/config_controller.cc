@@ -3,8 +3,8 @@
 #include "engine/exe/config_controller.h"
 
 #include <google/protobuf/util/field_mask_util.h>
-#include <google/protobuf/util/message_differencer.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -74,12 +74,6 @@ absl::Status Invalid(const char* what, const std::vector<FieldError>& errors) {
   return absl::InvalidArgumentError(absl::StrCat(what, " (", errors.size(),
                                                  errors.size() == 1 ? " error" : " errors", "):\n",
                                                  config::FormatErrors(errors)));
-}
-
-std::vector<FieldError> ValidateAll(const SluiceConfig& config) {
-  std::vector<FieldError> errors = config::Validate(config, models::DemoModelKinds());
-  if (errors.empty()) (void)BuildModelsInto(config, &errors);
-  return errors;
 }
 
 }  // namespace
@@ -159,7 +153,10 @@ absl::StatusOr<admin::v1::ConfigReply> ConfigController::GetConfig() {
 
 absl::StatusOr<admin::v1::ConfigReply> ConfigController::Reload() {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<SluiceConfig> next = LoadConfig(sources_);
+  // Apply() builds the models (once); here only the sources and the schema.
+  ConfigSources request = sources_;
+  request.known_model_kinds = models::DemoModelKinds();
+  absl::StatusOr<SluiceConfig> next = config::Load(request);
   if (!next.ok()) {
     engine_.CountConfigReload(false);
     Log(LogLevel::kWarning,
@@ -199,7 +196,12 @@ absl::StatusOr<admin::v1::ConfigReply> ConfigController::UpdateConfig(
 
 absl::StatusOr<admin::v1::ConfigReply> ConfigController::Apply(SluiceConfig next,
                                                                const char* cause) {
-  if (std::vector<FieldError> errors = ValidateAll(next); !errors.empty()) {
+  std::vector<FieldError> errors = config::Validate(next, models::DemoModelKinds());
+  // Built once, here: they validate the models and, if the list changed, are
+  // what the engine serves.
+  std::vector<ModelSpec> models;
+  if (errors.empty()) models = BuildModelsInto(next, &errors);
+  if (!errors.empty()) {
     engine_.CountConfigReload(false);
     const absl::Status status = Invalid("invalid configuration", errors);
     Log(LogLevel::kWarning,
@@ -223,16 +225,9 @@ absl::StatusOr<admin::v1::ConfigReply> ConfigController::Apply(SluiceConfig next
                      " rejected, the running config is unchanged: ", status.message()));
     return status;
   }
-  // Models are replaced only when the list changed.
-  bool models_changed = running_.models_size() != next.models_size();
-  for (int i = 0; !models_changed && i < next.models_size(); ++i) {
-    models_changed =
-        !google::protobuf::util::MessageDifferencer::Equals(running_.models(i), next.models(i));
-  }
-  if (models_changed) {
-    absl::StatusOr<std::vector<ModelSpec>> models = BuildModels(next);
-    absl::Status status = models.ok() ? engine_.ReplaceModels(*std::move(models)) : models.status();
-    if (!status.ok()) {
+  // Models are replaced only when the list changed (Diff names it "models").
+  if (std::find(change.live.begin(), change.live.end(), "models") != change.live.end()) {
+    if (absl::Status status = engine_.ReplaceModels(std::move(models)); !status.ok()) {
       // The options above are in force; put them back as they were.
       (void)engine_.UpdateOptions(ToEngineOptions(running_));
       engine_.CountConfigReload(false);
