@@ -11,9 +11,48 @@
 #include "absl/strings/str_join.h"
 #include "actors/actor_census.h"
 #include "actors/live_streams.h"
+#include "actors/resumable_sessions.h"
 
 namespace sluice::actors {
+
+struct StreamActor::Resumable {
+  explicit Resumable(std::string id, const ReplayLimits& limits)
+      : session_id(std::move(id)), replay(limits) {}
+  const std::string session_id;
+  ReplayWindow replay;
+  // The next sequence to replay; equal to next_response_sequence_ when
+  // nothing is left to replay.
+  uint64_t replay_next = 1;
+  bool write_is_replay = false;
+  // The highest request sequence seen (0: none numbered yet).
+  uint64_t highest_request_sequence = 0;
+  // Bumped by every detachment and attachment, so a stale timer is ignored.
+  uint64_t generation = 0;
+  // Set when the stream ended by itself (done, or the model failed): the
+  // session is then held for its grace period too, since the client may
+  // have lost the last responses and the status with its connection; a
+  // resume replays them and ends the call with this status.
+  std::optional<absl::Status> ended;
+  std::optional<boost::asio::steady_timer> grace_timer;
+};
+
+struct StreamActor::RelayTarget {
+  std::shared_ptr<StreamActor> session_stream;
+  Actor<StreamMessage>::ProducerToken token;  // Keeps the relayed events in order.
+  PortId port_id;
+};
+
 namespace {
+
+// A detached stream's PortId: every transport event is stale.
+constexpr PortId kNoPort = std::numeric_limits<PortId>::max();
+
+PortId NextRelayPortId() {
+  static std::atomic<PortId> next{1};
+  PortId id = next.fetch_add(1, std::memory_order_relaxed);
+  while (id == 0 || id == kNoPort) id = next.fetch_add(1, std::memory_order_relaxed);
+  return id;
+}
 
 // The request parameter that carries an explicit timestamp.
 constexpr char kTimestampParameter[] = "timestamp";
@@ -100,12 +139,13 @@ void StreamActor::CountStarted() {
   if (method_metrics_ != nullptr) method_metrics_->started->Increment();
 }
 
-void StreamActor::OnStart() {
+void StreamActor::OnStart(StartStream& start) {
   // Messages from different threads may be dequeued in any order, so the end
   // of the stream can come first; then there is nothing left to start (but
   // the call still counts as started, before it counts as handled).
   CountStarted();
   if (started_ || reactor_done_ || finished_) return;
+  if (start.metadata != nullptr && !StartResumable(*start.metadata)) return;
   started_ = true;
   const absl::Status refused =
       environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
@@ -118,21 +158,279 @@ void StreamActor::OnStart() {
     if (!finished_) Finish(refused, /*cancel_session=*/true);
     return;
   }
+  if (resumable_ != nullptr) {
+    const absl::Status taken = environment_.resumable_sessions->Register(
+        resumable_->session_id, std::static_pointer_cast<StreamActor>(shared_from_this()));
+    if (!taken.ok()) {
+      resumable_.reset();  // The id is another stream's.
+      Finish(taken, /*cancel_session=*/false);
+      return;
+    }
+  }
   if (server_deadline_) ArmServerDeadline();
   MaybeStartRead();
 }
 
-void StreamActor::Receive(StreamMessage& message) {
+bool StreamActor::StartResumable(const CallMetadata& metadata) {
+  if (kind_ != RpcKind::kBidiStreaming && kind_ != RpcKind::kServerStreaming) {
+    Finish(absl::InvalidArgumentError(
+               absl::StrCat("metadata sluice-session is for Stream and Generate calls, not a ",
+                            KindName(kind_), " call")),
+           /*cancel_session=*/false);
+    return false;
+  }
+  if (metadata.session_id.empty()) {
+    Finish(absl::InvalidArgumentError("metadata sluice-session must name a session (not empty)"),
+           /*cancel_session=*/false);
+    return false;
+  }
+  if (settings_->resume_grace.count() <= 0) {
+    Finish(absl::FailedPreconditionError(
+               "this server keeps no sessions for resume (resume.grace_seconds is 0); "
+               "open the stream without metadata sluice-session"),
+           /*cancel_session=*/false);
+    return false;
+  }
+  if (!metadata.resume_after.has_value()) {
+    resumable_ = std::make_unique<Resumable>(metadata.session_id, settings_->replay);
+    return true;
+  }
+  uint64_t resume_after = 0;
+  if (!absl::SimpleAtoi(*metadata.resume_after, &resume_after)) {
+    Finish(absl::InvalidArgumentError(absl::StrCat(
+               "metadata sluice-resume-after must be the last response sequence received (a "
+               "decimal integer, 0 for none), got '",
+               *metadata.resume_after, "'")),
+           /*cancel_session=*/false);
+    return false;
+  }
+  std::shared_ptr<StreamActor> session_stream =
+      environment_.resumable_sessions->Find(metadata.session_id);
+  const absl::Status gone = absl::NotFoundError(absl::StrCat(
+      "no session '", metadata.session_id,
+      "' to resume: it ended, was evicted after its grace period (resume.grace_seconds), or "
+      "was opened on another server; open a new session"));
+  if (session_stream == nullptr) {
+    Finish(gone, /*cancel_session=*/false);
+    return false;
+  }
+  // From here on this call only relays; the session's stream drives our port
+  // and answers for the call (its status and its metrics).
+  const PortId port_id = NextRelayPortId();
+  auto token = session_stream->NewProducerToken();
+  relay_ = std::make_unique<RelayTarget>(
+      RelayTarget{std::move(session_stream), std::move(token), port_id});
+  AttachPort attach{.port = port_,
+                    .port_id = port_id,
+                    .resume_after = resume_after,
+                    .kind = static_cast<int>(kind_),
+                    .caller = std::static_pointer_cast<StreamActor>(shared_from_this())};
+  if (relay_->session_stream->Send(relay_->token, std::move(attach)) == PushResult::kClosed) {
+    relay_.reset();
+    Finish(gone, /*cancel_session=*/false);
+  }
+  return false;
+}
+
+// This call resumed another stream's session: its transport events belong to
+// that stream. Only the call's own end is also this actor's.
+void StreamActor::Relay(StreamMessage& message) {
+  auto forward = [this](auto event) {
+    event.port = relay_->port_id;
+    relay_->session_stream->Send(relay_->token, std::move(event));
+  };
   if (auto* read = std::get_if<ReadDone>(&message)) {
-    OnRead(*read);
-  } else if (std::holds_alternative<StartStream>(message)) {
-    OnStart();
+    forward(std::move(*read));
+  } else if (auto* write = std::get_if<WriteDone>(&message)) {
+    forward(*write);
+  } else if (auto* cancel = std::get_if<PeerCancelled>(&message)) {
+    forward(*cancel);
+  } else if (auto* done = std::get_if<ReactorDone>(&message)) {
+    forward(*done);
+    relay_.reset();
+    reactor_done_ = true;
+    finished_ = true;
+    EndActor();
+  } else if (auto* refused = std::get_if<AttachRefused>(&message)) {
+    relay_.reset();  // Our port was not taken: end the call ourselves.
+    Finish(refused->status, /*cancel_session=*/false);
+  }
+  // Anything else (an abort) is for the session's stream, which gets its own.
+}
+
+void StreamActor::OnAttachPort(AttachPort& attach) {
+  auto refuse = [&attach](absl::Status status) {
+    attach.caller->Send(AttachRefused{std::move(status)});
+  };
+  if (resumable_ == nullptr || (finished_ && !resumable_->ended.has_value())) {
+    refuse(absl::NotFoundError("the session this call resumes has ended; open a new session"));
+    return;
+  }
+  if (attach.kind != static_cast<int>(kind_)) {
+    refuse(absl::InvalidArgumentError(absl::StrCat("session '", resumable_->session_id,
+                                                   "' was opened by a ", KindName(kind_),
+                                                   " call; resume it with the same method")));
+    return;
+  }
+  if (attached_ && finished_) {
+    // Ended, and its status sent, or its replay under way, on a call the
+    // client has given up on (a no-op when that call is finished).
+    port_->Finish(absl::AbortedError("the session was resumed on another call"));
+    DropPort();
+  } else if (attached_) {
+    // The client saw its call break before we did: this call supersedes it.
+    Detach(absl::AbortedError("the session was resumed on another call"));
+    if (finished_) {
+      refuse(absl::UnavailableError("the server is draining; open a new session elsewhere"));
+      return;
+    }
+  }
+  const auto now = std::chrono::steady_clock::now();
+  resumable_->replay.Expire(now);
+  const absl::Status resumable =
+      resumable_->replay.CheckResumable(attach.resume_after, next_response_sequence_ - 1);
+  if (!resumable.ok()) {
+    refuse(resumable);  // Still detached: a client may try again within the grace period.
+    return;
+  }
+  ++resumable_->generation;  // The grace timer is stale now.
+  if (resumable_->grace_timer) resumable_->grace_timer->cancel();
+  port_ = std::move(attach.port);
+  port_id_ = attach.port_id;
+  attached_ = true;
+  resumable_->replay_next = attach.resume_after + 1;
+  counters_->Add(counters_->sessions_resumed, 1);
+  if (finished_) {
+    handled_counted_ = false;  // This call gets the ended session's status.
+    ReplayEnded();
+    return;
+  }
+  MaybeGrant();
+  MaybeWrite();
+  MaybeStartRead();
+  MaybeFinish();
+  PublishGauges();
+}
+
+void StreamActor::Detach(const absl::Status& status) {
+  CountCancelled(metrics::CancelledBy::kClient);
+  CountHandled(status);
+  handled_counted_ = false;  // A resuming call is counted afresh.
+  // gRPC ends a reactor only once it is finished, even with its client gone.
+  port_->Finish(status);
+  // Sent or not, a response being written is in the replay window now (a
+  // replayed one was counted when it was first sent).
+  if (write_in_flight_ && !resumable_->write_is_replay) ++session_responses_written_;
+  DropPort();
+  read_in_flight_ = false;
+  counters_->Add(counters_->sessions_detached, 1);
+  if (!environment_.resumable_sessions->holding()) {
+    Evict();
+    return;
+  }
+  ArmGraceTimer();
+  PublishGauges();
+}
+
+void StreamActor::DropPort() {
+  port_.reset();
+  port_id_ = kNoPort;
+  attached_ = false;
+  write_in_flight_ = false;
+  resumable_->write_is_replay = false;
+}
+
+void StreamActor::HoldEnded() {
+  port_->Finish(absl::CancelledError("the call was lost while replaying"));  // No-op if done.
+  DropPort();
+  if (!environment_.resumable_sessions->holding()) {
+    ReleaseEnded();
+    return;
+  }
+  // Nothing is left to drain: only a client's resume can use it now.
+  if (started_) environment_.live_streams->Remove(this);
+  started_ = false;
+  ArmGraceTimer();
+}
+
+void StreamActor::ReleaseEnded() {
+  environment_.resumable_sessions->Unregister(resumable_->session_id, this);
+  EndActor();
+}
+
+void StreamActor::ReplayEnded() {
+  if (resumable_->replay_next < next_response_sequence_) {
+    const v1::InferResponse* missed = resumable_->replay.Find(resumable_->replay_next);
+    if (missed != nullptr) {
+      resumable_->write_is_replay = true;
+      write_in_flight_ = true;
+      port_->StartWrite(*missed);
+      return;
+    }
+  }
+  const absl::Status status =
+      resumable_->replay_next < next_response_sequence_
+          ? absl::InternalError("a response to replay was dropped from the replay window")
+          : *resumable_->ended;
+  CountHandled(status);
+  port_->Finish(status);
+}
+
+void StreamActor::ArmGraceTimer() {
+  const uint64_t generation = ++resumable_->generation;
+  if (!resumable_->grace_timer) resumable_->grace_timer.emplace(environment_.stream_executor);
+  resumable_->grace_timer->expires_after(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(settings_->resume_grace));
+  std::weak_ptr<Actor<StreamMessage>> weak = weak_from_this();
+  resumable_->grace_timer->async_wait([weak, generation](const boost::system::error_code& error) {
+    if (error) return;  // Cancelled: resumed or ended first.
+    if (auto self = weak.lock()) self->Send(GraceExpired{generation});
+  });
+}
+
+void StreamActor::EvictHeld() {
+  if (!finished_) {
+    Evict();
+  } else if (resumable_->ended.has_value()) {
+    ReleaseEnded();
+  }
+}
+
+// Ends a detached session: nobody is left to tell, but the model is told, so
+// it releases the session's state.
+void StreamActor::Evict() {
+  counters_->Add(counters_->sessions_evicted, 1);
+  const bool work_left = !session_done_ || credits_.in_use() > 0;
+  Finish(absl::UnavailableError("the session was evicted before it was resumed"),
+         /*cancel_session=*/work_left);
+}
+
+void StreamActor::Receive(StreamMessage& message) {
+  // Messages queued before the mailbox closed are still delivered.
+  if (actor_ended_) return;
+  if (relay_ != nullptr) {
+    Relay(message);
+    return;
+  }
+  if (auto* read = std::get_if<ReadDone>(&message)) {
+    if (FromCurrentPort(read->port)) OnRead(*read);
+  } else if (auto* start = std::get_if<StartStream>(&message)) {
+    OnStart(*start);
   } else if (auto* output = std::get_if<SessionOutput>(&message)) {
     OnSessionOutput(*output);
   } else if (auto* write = std::get_if<WriteDone>(&message)) {
-    OnWriteDone(write->ok, write->deadline_expired);
+    if (FromCurrentPort(write->port)) OnWriteDone(*write);
   } else if (auto* cancel = std::get_if<PeerCancelled>(&message)) {
-    if (finished_) return;
+    if (!FromCurrentPort(cancel->port)) return;
+    if (finished_) {
+      // Lost while replaying an ended session's last responses.
+      if (resumable_ != nullptr && resumable_->ended.has_value() && attached_) HoldEnded();
+      return;
+    }
+    if (resumable_ != nullptr && !cancel->deadline_expired) {
+      Detach(absl::CancelledError("the call was lost; its session is held for resume"));
+      return;
+    }
     CountCancelled(cancel->deadline_expired ? metrics::CancelledBy::kDeadline
                                             : metrics::CancelledBy::kClient);
     Finish(cancel->deadline_expired
@@ -141,12 +439,20 @@ void StreamActor::Receive(StreamMessage& message) {
            /*cancel_session=*/true);
   } else if (auto* abort = std::get_if<AbortStream>(&message)) {
     if (finished_) return;
-    CountCancelled(abort->status.code() == absl::StatusCode::kDeadlineExceeded
-                       ? metrics::CancelledBy::kDeadline
-                       : metrics::CancelledBy::kServer);
+    if (attached_) {
+      CountCancelled(abort->status.code() == absl::StatusCode::kDeadlineExceeded
+                         ? metrics::CancelledBy::kDeadline
+                         : metrics::CancelledBy::kServer);
+    }
     Finish(abort->status, /*cancel_session=*/true);
   } else if (auto* done = std::get_if<ReactorDone>(&message)) {
-    OnReactorDone(done->deadline_expired);
+    if (FromCurrentPort(done->port)) OnReactorDone(*done);
+  } else if (auto* attach = std::get_if<AttachPort>(&message)) {
+    OnAttachPort(*attach);
+  } else if (auto* expired = std::get_if<GraceExpired>(&message)) {
+    if (!attached_ && expired->generation == resumable_->generation) EvictHeld();
+  } else if (std::holds_alternative<EvictSession>(message)) {
+    if (!attached_) EvictHeld();
   }
 }
 
@@ -162,6 +468,16 @@ void StreamActor::OnRead(ReadDone& read) {
   ++unflushed_received_;
   if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
   v1::InferRequest& request = read.request;
+  if (resumable_ != nullptr && request.sequence() != 0) {
+    if (request.sequence() <= resumable_->highest_request_sequence) {
+      // Sent again by a client that resumed: its responses were or will be
+      // replayed, so it is not run twice.
+      counters_->Add(counters_->requests_deduplicated, 1);
+      MaybeStartRead();
+      return;
+    }
+    resumable_->highest_request_sequence = request.sequence();
+  }
   if (session_ == nullptr) {
     if (!SelectModel(request)) return;
   } else if (!request.model().empty() &&
@@ -292,14 +608,29 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
   PublishGauges();
 }
 
-void StreamActor::OnWriteDone(bool ok, bool deadline_expired) {
+void StreamActor::OnWriteDone(const WriteDone& write) {
   write_in_flight_ = false;
-  if (finished_) return;
-  if (!ok) {
+  if (finished_) {
+    if (resumable_ != nullptr && resumable_->ended.has_value() && attached_) {
+      if (!write.ok) {
+        HoldEnded();
+        return;
+      }
+      ++unflushed_sent_;
+      resumable_->write_is_replay = false;
+      ++resumable_->replay_next;
+      ReplayEnded();
+    }
+    return;
+  }
+  if (!write.ok) {
     // The transport failed the write: the client cancelled, its deadline
     // passed or the connection broke (a PeerCancelled normally follows).
     // Nothing more can reach the client.
-    if (deadline_expired) {
+    if (resumable_ != nullptr && !write.deadline_expired) {
+      write_in_flight_ = true;  // Detach() accounts for the write.
+      Detach(absl::CancelledError("the call broke while writing; its session is held for resume"));
+    } else if (write.deadline_expired) {
       CountCancelled(metrics::CancelledBy::kDeadline);
       Finish(absl::DeadlineExceededError("the stream's deadline expired"),
              /*cancel_session=*/true);
@@ -311,6 +642,14 @@ void StreamActor::OnWriteDone(bool ok, bool deadline_expired) {
     return;
   }
   ++unflushed_sent_;
+  if (resumable_ != nullptr && resumable_->write_is_replay) {
+    resumable_->write_is_replay = false;
+    ++resumable_->replay_next;
+    MaybeWrite();
+    MaybeStartRead();
+    MaybeFinish();
+    return;
+  }
   ++session_responses_written_;
   CountResponseWritten();
   RefreshSettings();
@@ -325,7 +664,7 @@ void StreamActor::OnWriteDone(bool ok, bool deadline_expired) {
 }
 
 void StreamActor::MaybeStartRead() {
-  if (read_in_flight_ || reads_closed_ || finished_ || !credits_.available()) return;
+  if (read_in_flight_ || reads_closed_ || finished_ || !attached_ || !credits_.available()) return;
   read_in_flight_ = true;
   port_->StartRead();
 }
@@ -335,7 +674,21 @@ void StreamActor::MaybeWrite() {
     RecordSingleResponse();
     return;
   }
-  if (write_in_flight_ || outbound_.empty() || finished_) return;
+  if (write_in_flight_ || finished_ || !attached_) return;
+  if (resumable_ != nullptr && resumable_->replay_next < next_response_sequence_) {
+    const v1::InferResponse* missed = resumable_->replay.Find(resumable_->replay_next);
+    if (missed == nullptr) {
+      // Checked when the call attached, and nothing is dropped meanwhile.
+      Finish(absl::InternalError("a response to replay was dropped from the replay window"),
+             /*cancel_session=*/true);
+      return;
+    }
+    resumable_->write_is_replay = true;
+    write_in_flight_ = true;
+    port_->StartWrite(*missed);  // A copy: it stays for a later resume.
+    return;
+  }
+  if (outbound_.empty()) return;
   if (kind_ == RpcKind::kServerStreaming && outbound_.front().has_error()) {
     // The call has one request, so an error answering it is the call's
     // outcome: end with it as the status (what grpcurl and clients expect),
@@ -349,6 +702,10 @@ void StreamActor::MaybeWrite() {
   next.set_sequence(next_response_sequence_++);
   if (next.has_error()) ++unflushed_errors_;
   write_in_flight_ = true;
+  if (resumable_ != nullptr) {
+    resumable_->replay.Add(next, std::chrono::steady_clock::now());
+    resumable_->replay_next = next_response_sequence_;
+  }
   port_->StartWrite(std::move(next));
 }
 
@@ -413,6 +770,9 @@ void StreamActor::MaybeGrant() {
 
 void StreamActor::MaybeFinish() {
   if (finished_ || write_in_flight_ || !outbound_.empty()) return;
+  // A detached session's end waits for its client to resume and hear it.
+  if (!attached_) return;
+  if (resumable_ != nullptr && resumable_->replay_next < next_response_sequence_) return;
   if (!fatal_.ok()) {
     Finish(fatal_, /*cancel_session=*/false);  // The model failed; it knows.
     return;
@@ -439,8 +799,19 @@ void StreamActor::MaybeFinish() {
 void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
   finished_ = true;
   if (deadline_timer_) deadline_timer_->cancel();
-  CountHandled(status);  // First: the client may read the metrics once it has the status.
-  port_->Finish(status);
+  if (resumable_ != nullptr) {
+    if (attached_ && !cancel_session && session_ != nullptr) {
+      resumable_->ended = status;  // Held until the call is done (HoldEnded).
+    } else {
+      // First: a client that has the status may open a session by this id.
+      environment_.resumable_sessions->Unregister(resumable_->session_id, this);
+      if (resumable_->grace_timer) resumable_->grace_timer->cancel();
+    }
+  }
+  if (attached_) {
+    CountHandled(status);  // First: the client may read the metrics once it has the status.
+    port_->Finish(status);
+  }
   outbound_.clear();
   if (session_ != nullptr) {
     if (cancel_session) {
@@ -452,20 +823,37 @@ void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
   }
   FlushCounters();
   PublishGauges();
+  if (!attached_) EndActor();  // No call is left to report its end.
 }
 
-void StreamActor::OnReactorDone(bool deadline_expired) {
+void StreamActor::OnReactorDone(const ReactorDone& done) {
   if (reactor_done_) return;
+  if (finished_ && resumable_ != nullptr && resumable_->ended.has_value() && attached_) {
+    HoldEnded();
+    return;
+  }
+  if (!finished_ && resumable_ != nullptr && !done.deadline_expired) {
+    // The call ended under us (its cancel may still be queued behind this).
+    Detach(absl::CancelledError("the call was lost; its session is held for resume"));
+    return;
+  }
   reactor_done_ = true;
   if (!finished_) {
     // gRPC ended the call before we did: the client went away or the
     // deadline passed (the cancel message may still be queued behind this).
-    CountCancelled(deadline_expired ? metrics::CancelledBy::kDeadline
-                                    : metrics::CancelledBy::kClient);
-    CountHandled(deadline_expired ? absl::DeadlineExceededError("") : absl::CancelledError());
+    CountCancelled(done.deadline_expired ? metrics::CancelledBy::kDeadline
+                                         : metrics::CancelledBy::kClient);
+    CountHandled(done.deadline_expired ? absl::DeadlineExceededError("") : absl::CancelledError());
   }
+  EndActor();
+}
+
+void StreamActor::EndActor() {
+  if (actor_ended_) return;
+  actor_ended_ = true;
   finished_ = true;  // The port is detached; nothing can be sent any more.
   if (deadline_timer_) deadline_timer_->cancel();
+  if (resumable_ != nullptr && resumable_->grace_timer) resumable_->grace_timer->cancel();
   to_session_.reset();
   session_.reset();
   FlushCounters();

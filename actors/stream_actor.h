@@ -46,10 +46,21 @@ namespace sluice::actors {
 /// the engine rejects (bad input) still pass through the session, which
 /// answers them in order, so responses always leave in request order.
 ///
+/// Resumable sessions (docs/resilience.md): a Stream or Generate call whose
+/// metadata names a session (sluice-session) keeps its responses in a replay
+/// window. When its call is lost (cancelled, broken connection), the actor
+/// detaches instead of ending: the model goes on into the outbound window,
+/// and the session waits for resume.grace. A later call that resumes it
+/// (sluice-resume-after) becomes a relay: it hands its port to this actor and
+/// forwards its transport events, stamped with a PortId, and this actor
+/// replays what the client missed and carries on. Requests whose sequence is
+/// not above the highest seen are replays and are skipped.
+///
 /// Lifetime: created by the transport, which holds it until its reactor's
 /// OnDone, and started by a StartStream message (so even its first steps run
 /// in a turn). Finish() is called exactly once, after which the port is not
-/// touched. The session actor holds it until told to close.
+/// touched. The session actor holds it until told to close; a resumable one
+/// is also held by ResumableSessions until it ends for good.
 /// Threads: Send()/SendInline() thread-safe (reactions, session, engine);
 /// everything else actor-only, on the stream pool or inline in a reaction.
 class StreamActor final : public Actor<StreamMessage> {
@@ -83,11 +94,34 @@ class StreamActor final : public Actor<StreamMessage> {
   void Receive(StreamMessage& message) override;
 
  private:
-  void OnStart();
+  void OnStart(StartStream& start);
+  // A call with session metadata: false when the call is not to start as an
+  // ordinary stream (it failed, or it relays to the session it resumes).
+  bool StartResumable(const CallMetadata& metadata);
+  void Relay(StreamMessage& message);
+  void OnAttachPort(AttachPort& attach);
+  // The call is lost: hold the session for resume (or evict it when the
+  // server holds no sessions any more).
+  void Detach(const absl::Status& status);
+  void Evict();
+  // A held session's grace period passed, or the server drains.
+  void EvictHeld();
+  void DropPort();
+  // The stream ended by itself and its call is done: hold the session for a
+  // client that may have lost the end.
+  void HoldEnded();
+  void ReleaseEnded();
+  // Resumed after it ended: replay what the client missed, then the status.
+  void ReplayEnded();
+  void ArmGraceTimer();
+  // True when a transport event came from the call driving this stream.
+  bool FromCurrentPort(PortId port) const { return port == port_id_; }
+  // The last turn's work: release everything and close the mailbox.
+  void EndActor();
   void OnRead(ReadDone& read);
   bool SelectModel(const v1::InferRequest& request);
   void OnSessionOutput(SessionOutput& output);
-  void OnWriteDone(bool ok, bool deadline_expired);
+  void OnWriteDone(const WriteDone& write);
   void Reject(v1::InferRequest& request, const absl::Status& status, metrics::RejectReason reason);
   void Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection);
   void MaybeStartRead();
@@ -100,7 +134,7 @@ class StreamActor final : public Actor<StreamMessage> {
   // cancel, deadline, shutdown), so the session gets OnCancel(); otherwise
   // (done, or the model itself failed) it is just closed.
   void Finish(const absl::Status& status, bool cancel_session);
-  void OnReactorDone(bool deadline_expired);
+  void OnReactorDone(const ReactorDone& done);
   void SendToSession(SessionMessage message);
   void FlushCounters();
   // Counts the call as started, once: at its start, or at its end when the
@@ -118,7 +152,18 @@ class StreamActor final : public Actor<StreamMessage> {
   uint64_t settings_generation_;
   std::shared_ptr<const StreamSettings> settings_;
   metrics::EngineCounters* const counters_;
-  const std::shared_ptr<StreamPort> port_;
+  // The call's port; for a resumable stream, the port of the call attached
+  // now (null while detached).
+  std::shared_ptr<StreamPort> port_;
+  PortId port_id_ = 0;
+  bool attached_ = true;
+  // Resume state; null unless the stream is resumable (most are not, and
+  // pay nothing for it).
+  struct Resumable;
+  std::unique_ptr<Resumable> resumable_;
+  // Set while this call relays its events to the session it resumed.
+  struct RelayTarget;
+  std::unique_ptr<RelayTarget> relay_;
   // The client's deadline, tightened by the server's default and maximum.
   const std::chrono::system_clock::time_point deadline_;
   // Set when the server's deadline is earlier than the client's (which gRPC
@@ -162,6 +207,7 @@ class StreamActor final : public Actor<StreamMessage> {
   bool session_done_ = false;
   bool finished_ = false;
   bool reactor_done_ = false;
+  bool actor_ended_ = false;  // EndActor() ran: the mailbox is closed.
   absl::Status fatal_;
 
   uint64_t next_response_sequence_ = 1;

@@ -12,6 +12,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "actors/model_registry.h"
+#include "actors/replay_window.h"
 #include "metrics/engine_counters.h"
 #include "metrics/engine_metrics.h"
 
@@ -21,6 +22,7 @@ class ActorCensus;
 class LiveSettings;
 class LiveStreams;
 class ModelCatalog;
+class ResumableSessions;
 
 /// Per-stream limits. A stream reads them when it starts, and again at its
 /// next step whenever they are replaced (LiveSettings); the comments say
@@ -40,6 +42,11 @@ struct StreamSettings {
   std::chrono::nanoseconds default_deadline{0};
   /// New streams only: no call may run longer (0: no cap).
   std::chrono::nanoseconds max_deadline{0};
+  /// New sessions only: how long a resumable session outlives a lost call,
+  /// waiting to be resumed (0: sessions are not resumable).
+  std::chrono::nanoseconds resume_grace{std::chrono::seconds(30)};
+  /// New sessions only: what a resumable session keeps for replay.
+  ReplayLimits replay;
 };
 
 /// The shared context stream actors are created in.
@@ -56,6 +63,7 @@ struct StreamEnvironment {
   /// Null when the engine records no Prometheus metrics.
   metrics::EngineMetrics* metrics = nullptr;
   LiveStreams* live_streams = nullptr;
+  ResumableSessions* resumable_sessions = nullptr;
   ActorCensus* census = nullptr;
   /// Reactions run an idle stream actor's turn inline (Actor::SendInline).
   bool run_inline = true;

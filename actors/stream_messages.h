@@ -5,6 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -13,14 +16,37 @@
 
 namespace sluice::actors {
 
+class StreamActor;
+class StreamPort;
+
+/// Which call a transport event comes from. A stream's own call is port 0; a
+/// call that resumed a session relays its events to that session's stream
+/// stamped with an id of its own, so the stream can tell them from the late
+/// events of a call it has left (docs/resilience.md).
+using PortId = uint32_t;
+
 // ---- To a StreamActor -------------------------------------------------------
 
+/// What a call's metadata asks of its stream (docs/resilience.md).
+struct CallMetadata {
+  /// sluice-session: the call opens (or resumes) the resumable session with
+  /// this id. Empty: an ordinary stream.
+  std::string session_id;
+  /// sluice-resume-after, as sent: the call resumes `session_id`, whose
+  /// responses up to this sequence the client has. Empty: a new session.
+  std::optional<std::string> resume_after;
+};
+
 /// From the transport, first: register the stream and issue the first read.
-struct StartStream {};
+struct StartStream {
+  /// Null for an ordinary call (most calls: no allocation).
+  std::unique_ptr<CallMetadata> metadata;
+};
 /// From the transport: a read completed. `ok` false: the client half-closed
 /// (or the stream broke; a PeerCancelled follows then).
 struct ReadDone {
   bool ok = false;
+  PortId port = 0;
   v1::InferRequest request;
 };
 /// From the transport: the outstanding write completed.
@@ -29,17 +55,20 @@ struct ReadDone {
 struct WriteDone {
   bool ok = false;
   bool deadline_expired = false;
+  PortId port = 0;
 };
 /// From the transport: the client cancelled, its deadline expired, or the
 /// connection broke.
 struct PeerCancelled {
   bool deadline_expired = false;
+  PortId port = 0;
 };
 /// From the transport: the last event of the stream; the port is detached.
 /// `deadline_expired`: the call's deadline had passed by then (says who
 /// ended a call gRPC ended before the actor did).
 struct ReactorDone {
   bool deadline_expired = false;
+  PortId port = 0;
 };
 /// From the engine: end the stream now with `status` (drain deadline).
 struct AbortStream {
@@ -53,8 +82,32 @@ struct SessionOutput {
   absl::Status fatal;            // Not OK: close the stream with it.
 };
 
-using StreamMessage = std::variant<std::monostate, StartStream, ReadDone, WriteDone, PeerCancelled,
-                                   ReactorDone, AbortStream, SessionOutput>;
+/// From a call resuming this stream's session: drive `port` from now on,
+/// after replaying the responses after `resume_after`. The sender relays
+/// that call's events stamped `port_id`.
+struct AttachPort {
+  std::shared_ptr<StreamPort> port;
+  PortId port_id = 0;
+  uint64_t resume_after = 0;
+  int kind = 0;  // The resuming call's RpcKind.
+  std::shared_ptr<StreamActor> caller;
+};
+/// To a resuming call, from the session's stream: it cannot resume; end the
+/// call with `status`.
+struct AttachRefused {
+  absl::Status status;
+};
+/// The grace period of a detached session passed (ignored unless
+/// `generation` is the current detachment).
+struct GraceExpired {
+  uint64_t generation = 0;
+};
+/// From the engine's drain: evict the session if it is detached.
+struct EvictSession {};
+
+using StreamMessage =
+    std::variant<std::monostate, StartStream, ReadDone, WriteDone, PeerCancelled, ReactorDone,
+                 AbortStream, SessionOutput, AttachPort, AttachRefused, GraceExpired, EvictSession>;
 
 // ---- To a SessionActor ------------------------------------------------------
 

@@ -38,6 +38,11 @@ class EngineCounters {
   std::atomic<int64_t> sessions_cancelled{0};
   std::atomic<int64_t> outbound_window_peak{0};
   std::atomic<int64_t> credits_in_use_peak{0};
+  // Resumable sessions (docs/resilience.md).
+  std::atomic<int64_t> sessions_detached{0};
+  std::atomic<int64_t> sessions_resumed{0};
+  std::atomic<int64_t> sessions_evicted{0};
+  std::atomic<int64_t> requests_deduplicated{0};
 };
 
 }  // namespace sluice::metrics

@@ -107,6 +107,13 @@ EngineOptions ToEngineOptions(const SluiceConfig& config) {
   options.max_concurrent_streams = config.limits().max_concurrent_streams();
   options.default_deadline = Millis(config.deadlines().default_seconds());
   options.max_deadline = Millis(config.deadlines().max_seconds());
+  const auto& resume = config.resume();
+  options.resume = ResumeOptions{
+      .grace = Millis(resume.grace_seconds()),
+      .replay_messages = resume.replay_messages(),
+      .replay_bytes = resume.replay_bytes(),
+      .replay_age = Millis(resume.replay_age_seconds()),
+  };
   const auto& keepalive = config.keepalive();
   options.connection = ConnectionOptions{
       .keepalive_time = Millis(keepalive.time_seconds()),

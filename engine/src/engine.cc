@@ -39,6 +39,8 @@ absl::Status Validate(const EngineOptions& options) {
                                   " ms is longer than max_deadline (", options.max_deadline.count(),
                                   " ms)"));
   }
+  if (options.resume.grace.count() < 0) errors.push_back("resume.grace: must be >= 0");
+  if (options.resume.replay_age.count() < 0) errors.push_back("resume.replay_age: must be >= 0");
   if (errors.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("invalid engine options: ", absl::StrJoin(errors, "; ")));

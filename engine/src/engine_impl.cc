@@ -33,6 +33,13 @@ actors::StreamSettings SettingsFrom(const EngineOptions& options) {
       .max_messages_per_turn = options.max_messages_per_turn,
       .default_deadline = options.default_deadline,
       .max_deadline = options.max_deadline,
+      .resume_grace = options.resume.grace,
+      .replay =
+          actors::ReplayLimits{
+              .max_messages = options.resume.replay_messages,
+              .max_bytes = options.resume.replay_bytes,
+              .max_age = options.resume.replay_age,
+          },
   };
 }
 
@@ -152,6 +159,7 @@ absl::Status EngineImpl::UpdateOptions(const EngineOptions& options) {
   options_.max_concurrent_streams = options.max_concurrent_streams;
   options_.default_deadline = options.default_deadline;
   options_.max_deadline = options.max_deadline;
+  options_.resume = options.resume;
   live_settings_.Replace(SettingsFrom(options_));
   live_streams_.set_max_streams(options_.max_concurrent_streams);
   return absl::OkStatus();
@@ -186,6 +194,7 @@ absl::Status EngineImpl::Start() {
       .counters = &counters_,
       .metrics = metrics_.get(),
       .live_streams = &live_streams_,
+      .resumable_sessions = &resumable_sessions_,
       .census = &census_,
       .run_inline = options.run_stream_actors_inline,
   };
@@ -272,6 +281,9 @@ void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
   // we can end late streams ourselves, with a status that says why.
   const auto server_deadline = std::chrono::system_clock::now() + drain + kAbortGrace;
   std::thread stopper([this, server_deadline] { server_->Shutdown(server_deadline); });
+  // A session held for a client that lost its call cannot finish without
+  // it, and that client cannot come back to a draining server.
+  resumable_sessions_.StopHolding();
   if (!live_streams_.WaitUntilEmpty(deadline)) {
     live_streams_.AbortAll(absl::UnavailableError(
         "the server is shutting down and its drain deadline passed; retry on another replica"));
@@ -310,6 +322,11 @@ EngineStats EngineImpl::Stats() const {
   stats.credits_in_use_peak = Counters::Read(counters_.credits_in_use_peak);
   stats.stream_actors_alive = census_.alive(actors::ActorCensus::Kind::kStream);
   stats.session_actors_alive = census_.alive(actors::ActorCensus::Kind::kSession);
+  stats.sessions_detached = Counters::Read(counters_.sessions_detached);
+  stats.sessions_resumed = Counters::Read(counters_.sessions_resumed);
+  stats.sessions_evicted = Counters::Read(counters_.sessions_evicted);
+  stats.requests_deduplicated = Counters::Read(counters_.requests_deduplicated);
+  stats.resumable_sessions = static_cast<int64_t>(resumable_sessions_.size());
   return stats;
 }
 

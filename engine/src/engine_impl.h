@@ -22,6 +22,7 @@
 #include "actors/live_settings.h"
 #include "actors/live_streams.h"
 #include "actors/model_registry.h"
+#include "actors/resumable_sessions.h"
 #include "actors/scheduler.h"
 #include "actors/stream_environment.h"
 #include "engine/src/stream_gauges_collector.h"
@@ -81,6 +82,7 @@ class EngineImpl {
   metrics::EngineCounters counters_;
   actors::ActorCensus census_;
   actors::LiveStreams live_streams_;
+  actors::ResumableSessions resumable_sessions_;
   actors::LiveSettings live_settings_;
   actors::ModelCatalog catalog_;
   // Null with metrics off. The exposer holds the collectables weakly and

@@ -222,6 +222,39 @@ class CounterModel final : public Model {
   };
 };
 
+/// Answers every request at once with how many requests its session has
+/// run so far ("n") and the request's payload: a request run twice shows.
+/// Counts sessions opened and cancelled (told to release their state).
+class LedgerModel final : public Model {
+ public:
+  std::atomic<int> sessions_opened{0};
+  std::atomic<int> sessions_cancelled{0};
+
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>&) override {
+    sessions_opened.fetch_add(1);
+    return std::make_unique<Session>(this);
+  }
+
+ private:
+  class Session final : public ModelSession {
+   public:
+    explicit Session(LedgerModel* model) : model_(model) {}
+    Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      v1::InferResponse response;
+      (*response.mutable_parameters())["n"] = std::to_string(++requests_);
+      response.set_payload(request.payload());
+      (void)sink.Emit(std::move(response));
+      return Step::Done();
+    }
+    void OnCancel() override { model_->sessions_cancelled.fetch_add(1); }
+
+   private:
+    LedgerModel* const model_;  // Registered models outlive their sessions.
+    int64_t requests_ = 0;
+  };
+};
+
 /// A model whose sessions cannot be created.
 class UnopenableModel final : public Model {
  public:

@@ -55,6 +55,7 @@ TestServer::TestServer(EngineOptions options) {
                   .ok());
   EXPECT_TRUE(
       engine_->RegisterModel({.name = "counter", .model = std::make_shared<CounterModel>()}).ok());
+  EXPECT_TRUE(engine_->RegisterModel({.name = "ledger", .model = ledger}).ok());
   const absl::Status started = engine_->Start();
   EXPECT_TRUE(started.ok()) << started;
 }

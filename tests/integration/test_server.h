@@ -37,6 +37,8 @@ class TestServer {
   std::shared_ptr<GeneratorProbe> big_probe = std::make_shared<GeneratorProbe>();
   std::shared_ptr<DoorbellProbe> doorbell_probe = std::make_shared<DoorbellProbe>();
   std::shared_ptr<GeneratorProbe> inline_probe = std::make_shared<GeneratorProbe>();
+  /// "ledger" (LedgerModel).
+  std::shared_ptr<LedgerModel> ledger = std::make_shared<LedgerModel>();
 
  private:
   std::unique_ptr<Engine> engine_;

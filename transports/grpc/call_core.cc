@@ -3,9 +3,34 @@
 #include "transports/grpc/call_core.h"
 
 #include <chrono>
+#include <memory>
+#include <string>
 #include <utility>
 
 namespace sluice::transport {
+
+namespace {
+
+// Call metadata the engine reads (docs/resilience.md).
+constexpr char kSessionKey[] = "sluice-session";
+constexpr char kResumeAfterKey[] = "sluice-resume-after";
+
+std::string ToString(grpc::string_ref value) { return std::string(value.data(), value.size()); }
+
+// Null (no allocation) for the usual call, which carries none of our keys.
+std::unique_ptr<actors::CallMetadata> ReadCallMetadata(const grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  const auto session = metadata.find(kSessionKey);
+  if (session == metadata.end()) return nullptr;
+  auto call = std::make_unique<actors::CallMetadata>();
+  call->session_id = ToString(session->second);
+  if (auto resume = metadata.find(kResumeAfterKey); resume != metadata.end()) {
+    call->resume_after = ToString(resume->second);
+  }
+  return call;
+}
+
+}  // namespace
 
 CallCore::CallCore(grpc::CallbackServerContext* context,
                    const actors::StreamEnvironment& environment, CallOps* ops, RpcKind kind)
@@ -15,7 +40,7 @@ CallCore::CallCore(grpc::CallbackServerContext* context,
       actor_(std::make_shared<actors::StreamActor>(environment, port_, context->deadline(), kind)) {
   // The actor registers itself and issues the first read in a turn of its
   // own, so nothing (a drain's abort, say) can run in it concurrently.
-  Deliver(actors::StartStream{});
+  Deliver(actors::StartStream{ReadCallMetadata(*context)});
 }
 
 void CallCore::Deliver(actors::StreamMessage message) {

@@ -45,6 +45,21 @@ struct ConnectionOptions {
   uint32_t max_concurrent_streams_per_connection = 0;
 };
 
+/// Resumable sessions (docs/resilience.md): a Stream or Generate call that
+/// names a session in its metadata outlives a lost connection.
+struct ResumeOptions {
+  /// How long a session whose call was lost waits to be resumed; 0: calls
+  /// cannot open resumable sessions. Live, for new sessions.
+  std::chrono::milliseconds grace{std::chrono::seconds(30)};
+  /// The most responses a session keeps for replay... Live, new sessions.
+  uint32_t replay_messages = 1024;
+  /// ...the most bytes (protobuf-encoded)...
+  uint64_t replay_bytes = 16u << 20;
+  /// ...and for how long after sending. A client that lost more than this
+  /// cannot resume (OUT_OF_RANGE).
+  std::chrono::milliseconds replay_age{std::chrono::seconds(60)};
+};
+
 /// Everything an embedder sets when building an engine. Engine::UpdateOptions()
 /// changes the fields marked "live" while the engine runs.
 struct EngineOptions {
@@ -76,6 +91,7 @@ struct EngineOptions {
   /// Live, new streams.
   std::chrono::milliseconds max_deadline{0};
   ConnectionOptions connection;
+  ResumeOptions resume;
   /// Largest gRPC message the transport accepts or sends; a larger one ends
   /// the stream with RESOURCE_EXHAUSTED (gRPC's own check). Must be at least
   /// max_payload_bytes; 0 = max_payload_bytes + 64 KiB for the envelope.
@@ -116,6 +132,14 @@ struct EngineStats {
   /// Stream and session actors still alive (0 after a clean shutdown).
   int64_t stream_actors_alive = 0;
   int64_t session_actors_alive = 0;
+  /// Resumable sessions: calls lost with the session held, resumed, evicted
+  /// unresumed, and requests skipped as replays of ones already run.
+  int64_t sessions_detached = 0;
+  int64_t sessions_resumed = 0;
+  int64_t sessions_evicted = 0;
+  int64_t requests_deduplicated = 0;
+  /// Resumable sessions open or held now.
+  int64_t resumable_sessions = 0;
 };
 
 class EngineImpl;
