@@ -15,6 +15,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "absl/status/status.h"
+#include "actors/admission.h"
 #include "metrics/engine_metrics.h"
 #include "sluice/model.h"
 
@@ -33,6 +34,11 @@ struct ModelEntry {
   /// engine's model pool.
   std::optional<boost::asio::thread_pool::executor_type> executor;
   uint32_t worker_threads = 0;
+  /// Admission limits (ModelSpec) and the model's load, shared by its
+  /// versions; null until the engine prepares the registry.
+  uint32_t max_streams = 0;
+  uint32_t max_requests_in_flight = 0;
+  std::shared_ptr<LoadCounter> load;
 };
 
 /// The set of servable models.

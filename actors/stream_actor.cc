@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "actors/actor_census.h"
+#include "actors/admission.h"
 #include "actors/live_streams.h"
 #include "actors/resumable_sessions.h"
 
@@ -43,6 +44,16 @@ struct StreamActor::RelayTarget {
 };
 
 namespace {
+
+// Counts one more in `load`, refusing at `limit`; a limit lowered to 0
+// while the stream counts means no limit.
+bool Acquire(std::atomic<uint32_t>& load, uint32_t limit) {
+  if (limit == 0) {
+    load.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  return LoadCounter::TryAcquire(load, limit);
+}
 
 // A detached stream's PortId: every transport event is stale.
 constexpr PortId kNoPort = std::numeric_limits<PortId>::max();
@@ -145,7 +156,10 @@ void StreamActor::OnStart(StartStream& start) {
   // the call still counts as started, before it counts as handled).
   CountStarted();
   if (started_ || reactor_done_ || finished_) return;
-  if (start.metadata != nullptr && !StartResumable(*start.metadata)) return;
+  if (start.metadata != nullptr && start.metadata->session_id.has_value() &&
+      !StartResumable(*start.metadata)) {
+    return;
+  }
   started_ = true;
   const absl::Status refused =
       environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
@@ -158,6 +172,7 @@ void StreamActor::OnStart(StartStream& start) {
     if (!finished_) Finish(refused, /*cancel_session=*/true);
     return;
   }
+  if (!AdmitStream(start.metadata.get())) return;
   if (resumable_ != nullptr) {
     const absl::Status taken = environment_.resumable_sessions->Register(
         resumable_->session_id, std::static_pointer_cast<StreamActor>(shared_from_this()));
@@ -171,6 +186,69 @@ void StreamActor::OnStart(StartStream& start) {
   MaybeStartRead();
 }
 
+bool StreamActor::AdmitStream(const CallMetadata* metadata) {
+  counts_server_requests_ = settings_->max_requests_in_flight > 0;
+  if (metadata == nullptr || metadata->tenant.empty()) return true;
+  const uint32_t max_streams = settings_->max_streams_per_tenant;
+  counts_tenant_requests_ = settings_->max_requests_in_flight_per_tenant > 0;
+  if (max_streams == 0 && !counts_tenant_requests_) return true;
+  tenant_ = metadata->tenant;
+  tenant_load_ = environment_.admission->Tenant(tenant_);
+  if (max_streams == 0) return true;
+  if (!LoadCounter::TryAcquire(tenant_load_->streams, max_streams)) {
+    if (metrics_ != nullptr)
+      metrics_->AdmissionRejected(metrics::AdmissionReason::kTenantStreamLimit);
+    Finish(OverLimit(absl::StrCat("tenant '", tenant_, "' is at its limit of ", max_streams,
+                                  " concurrent streams (limits.max_streams_per_tenant)"),
+                     settings_->retry_pushback),
+           /*cancel_session=*/false);
+    return false;
+  }
+  holds_tenant_stream_ = true;
+  return true;
+}
+
+absl::Status StreamActor::AdmitRequest() {
+  LoadCounter& server = environment_.admission->server();
+  const uint32_t server_limit = settings_->max_requests_in_flight;
+  if (counts_server_requests_ && !Acquire(server.requests, server_limit)) {
+    return OverLimit(absl::StrCat("the server is at its limit of ", server_limit,
+                                  " requests in flight (limits.max_requests_in_flight)"),
+                     settings_->retry_pushback);
+  }
+  if (model_max_requests_ > 0 && !Acquire(model_load_->requests, model_max_requests_)) {
+    if (counts_server_requests_) LoadCounter::Release(server.requests);
+    return OverLimit(
+        absl::StrCat("model ", DescribeModel(model_name_, ""), " is at its limit of ",
+                     model_max_requests_, " requests in flight (models[].max_requests_in_flight)"),
+        settings_->retry_pushback);
+  }
+  const uint32_t tenant_limit = settings_->max_requests_in_flight_per_tenant;
+  if (counts_tenant_requests_ && !Acquire(tenant_load_->requests, tenant_limit)) {
+    if (counts_server_requests_) LoadCounter::Release(server.requests);
+    if (model_max_requests_ > 0) LoadCounter::Release(model_load_->requests);
+    return OverLimit(absl::StrCat("tenant '", tenant_, "' is at its limit of ", tenant_limit,
+                                  " requests in flight (limits.max_requests_in_flight_per_tenant)"),
+                     settings_->retry_pushback);
+  }
+  ++counted_requests_;
+  return absl::OkStatus();
+}
+
+void StreamActor::ReleaseRequest() {
+  if (counts_server_requests_) LoadCounter::Release(environment_.admission->server().requests);
+  if (model_max_requests_ > 0) LoadCounter::Release(model_load_->requests);
+  if (counts_tenant_requests_) LoadCounter::Release(tenant_load_->requests);
+  --counted_requests_;
+}
+
+void StreamActor::ReleaseAdmission() {
+  while (counted_requests_ > 0) ReleaseRequest();
+  if (holds_tenant_stream_) LoadCounter::Release(tenant_load_->streams);
+  if (holds_model_stream_) LoadCounter::Release(model_load_->streams);
+  holds_tenant_stream_ = holds_model_stream_ = false;
+}
+
 bool StreamActor::StartResumable(const CallMetadata& metadata) {
   if (kind_ != RpcKind::kBidiStreaming && kind_ != RpcKind::kServerStreaming) {
     Finish(absl::InvalidArgumentError(
@@ -179,7 +257,8 @@ bool StreamActor::StartResumable(const CallMetadata& metadata) {
            /*cancel_session=*/false);
     return false;
   }
-  if (metadata.session_id.empty()) {
+  const std::string& session_id = *metadata.session_id;
+  if (session_id.empty()) {
     Finish(absl::InvalidArgumentError("metadata sluice-session must name a session (not empty)"),
            /*cancel_session=*/false);
     return false;
@@ -192,7 +271,7 @@ bool StreamActor::StartResumable(const CallMetadata& metadata) {
     return false;
   }
   if (!metadata.resume_after.has_value()) {
-    resumable_ = std::make_unique<Resumable>(metadata.session_id, settings_->replay);
+    resumable_ = std::make_unique<Resumable>(session_id, settings_->replay);
     return true;
   }
   uint64_t resume_after = 0;
@@ -204,10 +283,9 @@ bool StreamActor::StartResumable(const CallMetadata& metadata) {
            /*cancel_session=*/false);
     return false;
   }
-  std::shared_ptr<StreamActor> session_stream =
-      environment_.resumable_sessions->Find(metadata.session_id);
+  std::shared_ptr<StreamActor> session_stream = environment_.resumable_sessions->Find(session_id);
   const absl::Status gone = absl::NotFoundError(absl::StrCat(
-      "no session '", metadata.session_id,
+      "no session '", session_id,
       "' to resume: it ended, was evicted after its grace period (resume.grace_seconds), or "
       "was opened on another server; open a new session"));
   if (session_stream == nullptr) {
@@ -468,6 +546,7 @@ void StreamActor::OnRead(ReadDone& read) {
   ++unflushed_received_;
   if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
   v1::InferRequest& request = read.request;
+  bool admitted = false;  // The first request is admitted with its model.
   if (resumable_ != nullptr && request.sequence() != 0) {
     if (request.sequence() <= resumable_->highest_request_sequence) {
       // Sent again by a client that resumed: its responses were or will be
@@ -480,6 +559,7 @@ void StreamActor::OnRead(ReadDone& read) {
   }
   if (session_ == nullptr) {
     if (!SelectModel(request)) return;
+    admitted = true;
   } else if (!request.model().empty() &&
              (request.model() != model_name_ ||
               (!request.model_version().empty() && request.model_version() != model_version_))) {
@@ -527,6 +607,17 @@ void StreamActor::OnRead(ReadDone& read) {
       return;
     }
   }
+  if (!admitted) {
+    if (absl::Status refused = AdmitRequest(); !refused.ok()) {
+      if (kind_ == RpcKind::kBidiStreaming) {
+        Reject(request, refused, metrics::RejectReason::kRequestLimit);  // The stream stays open.
+      } else {
+        if (metrics_ != nullptr) metrics_->RequestRejected(metrics::RejectReason::kRequestLimit);
+        Finish(refused, /*cancel_session=*/true);
+      }
+      return;
+    }
+  }
   last_timestamp_ = timestamp;
   next_auto_timestamp_ = timestamp + 1;
   Dispatch(std::move(request), timestamp, absl::OkStatus());
@@ -568,6 +659,30 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   }
   model_name_ = entry->name;
   model_version_ = entry->version;
+  if (entry->load != nullptr) {
+    model_load_ = entry->load;
+    model_max_requests_ = entry->max_requests_in_flight;
+    if (entry->max_streams > 0) {
+      if (!LoadCounter::TryAcquire(model_load_->streams, entry->max_streams)) {
+        if (metrics_ != nullptr) {
+          metrics_->AdmissionRejected(metrics::AdmissionReason::kModelStreamLimit);
+        }
+        Finish(OverLimit(
+                   absl::StrCat("model ", DescribeModel(entry->name, ""), " is at its limit of ",
+                                entry->max_streams, " concurrent streams (models[].max_streams)"),
+                   settings_->retry_pushback),
+               /*cancel_session=*/false);
+        return false;
+      }
+      holds_model_stream_ = true;
+    }
+  }
+  // Before the session exists: a refused request costs the model nothing.
+  if (absl::Status refused = AdmitRequest(); !refused.ok()) {
+    if (metrics_ != nullptr) metrics_->RequestRejected(metrics::RejectReason::kRequestLimit);
+    Finish(refused, /*cancel_session=*/false);
+    return false;
+  }
   model_max_credits_ = entry->max_credits_per_stream;
   if (model_max_credits_ != 0) credits_.set_limit(std::min(credits_.limit(), model_max_credits_));
   model_metrics_ = entry->instruments.get();
@@ -595,7 +710,11 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
     outbound_.push_back(std::move(response));
   }
   outbound_peak_ = std::max(outbound_peak_, outbound_occupancy());
-  if (output.request_done) credits_.Release();
+  if (output.request_done) {
+    credits_.Release();
+    // Rejected requests hold credits but were not counted.
+    if (counted_requests_ > credits_.in_use()) ReleaseRequest();
+  }
   if (output.half_close_done) session_done_ = true;
   if (!output.fatal.ok()) {
     // Deliver what the model already produced, then close with its status.
@@ -808,6 +927,9 @@ void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
       if (resumable_->grace_timer) resumable_->grace_timer->cancel();
     }
   }
+  // Before the status goes out: a client that has it may open another
+  // stream at once, and must find the slot free.
+  ReleaseAdmission();
   if (attached_) {
     CountHandled(status);  // First: the client may read the metrics once it has the status.
     port_->Finish(status);
@@ -851,6 +973,7 @@ void StreamActor::OnReactorDone(const ReactorDone& done) {
 void StreamActor::EndActor() {
   if (actor_ended_) return;
   actor_ended_ = true;
+  ReleaseAdmission();
   finished_ = true;  // The port is detached; nothing can be sent any more.
   if (deadline_timer_) deadline_timer_->cancel();
   if (resumable_ != nullptr && resumable_->grace_timer) resumable_->grace_timer->cancel();

@@ -90,6 +90,10 @@ class StreamActor final : public Actor<StreamMessage> {
   /// Thread-safe.
   GaugeReading ReadGauges() const;
 
+  /// The call metadata key naming the call's tenant (empty: none). For the
+  /// transport, before it sends StartStream.
+  const std::string& tenant_metadata_key() const { return settings_->tenant_metadata_key; }
+
  protected:
   void Receive(StreamMessage& message) override;
 
@@ -119,6 +123,13 @@ class StreamActor final : public Actor<StreamMessage> {
   // The last turn's work: release everything and close the mailbox.
   void EndActor();
   void OnRead(ReadDone& read);
+  // Admission (admission.h): false when the stream was refused (and ended).
+  bool AdmitStream(const CallMetadata* metadata);
+  // Counts one more request in flight in every scope the stream counts in,
+  // or says which limit refuses it.
+  absl::Status AdmitRequest();
+  void ReleaseRequest();
+  void ReleaseAdmission();
   bool SelectModel(const v1::InferRequest& request);
   void OnSessionOutput(SessionOutput& output);
   void OnWriteDone(const WriteDone& write);
@@ -190,6 +201,18 @@ class StreamActor final : public Actor<StreamMessage> {
   std::string model_name_;
   std::string model_version_;
   uint32_t model_max_credits_ = 0;  // 0: no model limit.
+
+  // Admission: the scopes this stream counts in (null: no limit applies).
+  std::shared_ptr<LoadCounter> tenant_load_;
+  std::shared_ptr<LoadCounter> model_load_;
+  std::string tenant_;
+  uint32_t model_max_requests_ = 0;
+  // Requests counted in flight; never more than credits_.in_use().
+  uint32_t counted_requests_ = 0;
+  bool counts_server_requests_ = false;
+  bool counts_tenant_requests_ = false;
+  bool holds_tenant_stream_ = false;
+  bool holds_model_stream_ = false;
 
   CreditGate credits_;
   std::deque<v1::InferResponse> outbound_;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -19,6 +20,7 @@
 namespace sluice::actors {
 
 class ActorCensus;
+class Admission;
 class LiveSettings;
 class LiveStreams;
 class ModelCatalog;
@@ -47,6 +49,14 @@ struct StreamSettings {
   std::chrono::nanoseconds resume_grace{std::chrono::seconds(30)};
   /// New sessions only: what a resumable session keeps for replay.
   ReplayLimits replay;
+  /// Admission limits (EngineOptions::admission). A stream counts toward
+  /// the server's and its tenant's request limits when they were set when
+  /// it started; the limits themselves apply as they are now.
+  uint32_t max_requests_in_flight = 0;
+  std::string tenant_metadata_key;
+  uint32_t max_streams_per_tenant = 0;
+  uint32_t max_requests_in_flight_per_tenant = 0;
+  std::chrono::milliseconds retry_pushback{1000};
 };
 
 /// The shared context stream actors are created in.
@@ -64,6 +74,7 @@ struct StreamEnvironment {
   metrics::EngineMetrics* metrics = nullptr;
   LiveStreams* live_streams = nullptr;
   ResumableSessions* resumable_sessions = nullptr;
+  Admission* admission = nullptr;
   ActorCensus* census = nullptr;
   /// Reactions run an idle stream actor's turn inline (Actor::SendInline).
   bool run_inline = true;

@@ -30,11 +30,14 @@ using PortId = uint32_t;
 /// What a call's metadata asks of its stream (docs/resilience.md).
 struct CallMetadata {
   /// sluice-session: the call opens (or resumes) the resumable session with
-  /// this id. Empty: an ordinary stream.
-  std::string session_id;
+  /// this id. None: an ordinary stream.
+  std::optional<std::string> session_id;
   /// sluice-resume-after, as sent: the call resumes `session_id`, whose
   /// responses up to this sequence the client has. Empty: a new session.
   std::optional<std::string> resume_after;
+  /// The call's tenant (the metadata key limits.tenant_metadata_key names);
+  /// empty: none.
+  std::string tenant;
 };
 
 /// From the transport, first: register the stream and issue the first read.

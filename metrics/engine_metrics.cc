@@ -131,13 +131,16 @@ EngineMetrics::EngineMetrics(std::shared_ptr<prometheus::Registry> registry)
                        .Register(*registry_);
   rejected_ = {&rejected.Add({{"reason", "model_mismatch"}}),
                &rejected.Add({{"reason", "payload_too_large"}}),
-               &rejected.Add({{"reason", "bad_timestamp"}})};
+               &rejected.Add({{"reason", "bad_timestamp"}}),
+               &rejected.Add({{"reason", "requests_in_flight"}})};
   auto& admission = prometheus::BuildCounter()
                         .Name("sluice_admission_rejected_total")
                         .Help("Streams refused before they started, by reason.")
                         .Register(*registry_);
   admission_rejected_ = {&admission.Add({{"reason", "draining"}}),
-                         &admission.Add({{"reason", "max_concurrent_streams"}})};
+                         &admission.Add({{"reason", "max_concurrent_streams"}}),
+                         &admission.Add({{"reason", "max_streams_per_tenant"}}),
+                         &admission.Add({{"reason", "model_max_streams"}})};
   auto& reloads = prometheus::BuildCounter()
                       .Name("sluice_config_reloads_total")
                       .Help("Runtime configuration reloads, by result.")

@@ -60,9 +60,9 @@ struct ModelInstruments {
 /// Who ended a stream early.
 enum class CancelledBy { kClient, kDeadline, kServer };
 /// Why the engine answered a request itself, with an error.
-enum class RejectReason { kModelMismatch, kPayloadTooLarge, kBadTimestamp };
+enum class RejectReason { kModelMismatch, kPayloadTooLarge, kBadTimestamp, kRequestLimit };
 /// Why a stream was refused before it started.
-enum class AdmissionReason { kDraining, kStreamLimit };
+enum class AdmissionReason { kDraining, kStreamLimit, kTenantStreamLimit, kModelStreamLimit };
 
 /// The engine's metrics.
 ///
@@ -106,8 +106,8 @@ class EngineMetrics final : public prometheus::Collectable {
   prometheus::Family<prometheus::Counter>* model_errors_family_;
   std::array<std::unique_ptr<MethodInstruments>, kMethodCount> methods_;
   std::array<prometheus::Counter*, 3> cancelled_{};
-  std::array<prometheus::Counter*, 3> rejected_{};
-  std::array<prometheus::Counter*, 2> admission_rejected_{};
+  std::array<prometheus::Counter*, 4> rejected_{};
+  std::array<prometheus::Counter*, 4> admission_rejected_{};
   prometheus::Counter* reload_success_;
   prometheus::Counter* reload_failure_;
 

@@ -6,12 +6,15 @@
 
 #include "engine/config/validate.h"
 
+#include <algorithm>
+
 #include <iterator>
 #include <map>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/config/internal/address.h"
@@ -232,6 +235,17 @@ std::vector<FieldError> Validate(const v1::SluiceConfig& config,
              internal::FormatDouble(deadlines.default_seconds()),
              absl::StrCat("must not exceed deadlines.max_seconds (",
                           internal::FormatDouble(deadlines.max_seconds()), ")"));
+  }
+  const std::string& tenant_key = config.limits().tenant_metadata_key();
+  if (!tenant_key.empty()) {
+    const bool legal = std::all_of(tenant_key.begin(), tenant_key.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    });
+    if (!legal || absl::StartsWith(tenant_key, "grpc-") || absl::EndsWith(tenant_key, "-bin")) {
+      AddError(&errors, "limits.tenant_metadata_key", tenant_key,
+               "must be a text metadata key: lowercase letters, digits, '-', '_' and '.', not "
+               "starting with 'grpc-' nor ending in '-bin'");
+    }
   }
   CheckModels(config, known_model_kinds, &errors);
   return errors;

@@ -60,6 +60,8 @@ std::vector<ModelSpec> BuildModelsInto(const SluiceConfig& config,
     spec->version = model.version();
     spec->max_credits_per_stream = model.credits_per_stream();
     spec->worker_threads = model.worker_threads();
+    spec->max_streams = model.max_streams();
+    spec->max_requests_in_flight = model.max_requests_in_flight();
     // EXECUTION_DEFAULT keeps the kind's own choice.
     if (model.execution() == config::v1::EXECUTION_INLINE) spec->execution = Execution::kInline;
     if (model.execution() == config::v1::EXECUTION_MODEL_POOL) {
@@ -107,6 +109,14 @@ EngineOptions ToEngineOptions(const SluiceConfig& config) {
   options.max_concurrent_streams = config.limits().max_concurrent_streams();
   options.default_deadline = Millis(config.deadlines().default_seconds());
   options.max_deadline = Millis(config.deadlines().max_seconds());
+  const auto& limits = config.limits();
+  options.admission = AdmissionOptions{
+      .max_requests_in_flight = limits.max_requests_in_flight(),
+      .tenant_metadata_key = limits.tenant_metadata_key(),
+      .max_streams_per_tenant = limits.max_streams_per_tenant(),
+      .max_requests_in_flight_per_tenant = limits.max_requests_in_flight_per_tenant(),
+      .retry_pushback = Millis(limits.retry_pushback_seconds()),
+  };
   const auto& resume = config.resume();
   options.resume = ResumeOptions{
       .grace = Millis(resume.grace_seconds()),

@@ -41,6 +41,9 @@ absl::Status Validate(const EngineOptions& options) {
   }
   if (options.resume.grace.count() < 0) errors.push_back("resume.grace: must be >= 0");
   if (options.resume.replay_age.count() < 0) errors.push_back("resume.replay_age: must be >= 0");
+  if (options.admission.retry_pushback.count() < 0) {
+    errors.push_back("admission.retry_pushback: must be >= 0");
+  }
   if (errors.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("invalid engine options: ", absl::StrJoin(errors, "; ")));

@@ -40,6 +40,11 @@ actors::StreamSettings SettingsFrom(const EngineOptions& options) {
               .max_bytes = options.resume.replay_bytes,
               .max_age = options.resume.replay_age,
           },
+      .max_requests_in_flight = options.admission.max_requests_in_flight,
+      .tenant_metadata_key = options.admission.tenant_metadata_key,
+      .max_streams_per_tenant = options.admission.max_streams_per_tenant,
+      .max_requests_in_flight_per_tenant = options.admission.max_requests_in_flight_per_tenant,
+      .retry_pushback = options.admission.retry_pushback,
   };
 }
 
@@ -134,6 +139,7 @@ absl::Status EngineImpl::ReplaceModels(std::vector<ModelSpec> models) {
 void EngineImpl::PrepareRegistry(actors::ModelRegistry& registry) {
   if (metrics_ != nullptr) registry.AttachInstruments(*metrics_);
   registry.ForEachEntry([this](actors::ModelEntry& entry) {
+    entry.load = admission_.Model(entry.name);
     if (entry.worker_threads == 0 || entry.execution != Execution::kModelPool) return;
     const std::string key =
         absl::StrCat(entry.name, "\n", entry.version, "\n", entry.worker_threads);
@@ -160,6 +166,7 @@ absl::Status EngineImpl::UpdateOptions(const EngineOptions& options) {
   options_.default_deadline = options.default_deadline;
   options_.max_deadline = options.max_deadline;
   options_.resume = options.resume;
+  options_.admission = options.admission;
   live_settings_.Replace(SettingsFrom(options_));
   live_streams_.set_max_streams(options_.max_concurrent_streams);
   return absl::OkStatus();
@@ -195,6 +202,7 @@ absl::Status EngineImpl::Start() {
       .metrics = metrics_.get(),
       .live_streams = &live_streams_,
       .resumable_sessions = &resumable_sessions_,
+      .admission = &admission_,
       .census = &census_,
       .run_inline = options.run_stream_actors_inline,
   };

@@ -19,6 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "actors/actor_census.h"
+#include "actors/admission.h"
 #include "actors/live_settings.h"
 #include "actors/live_streams.h"
 #include "actors/model_registry.h"
@@ -83,6 +84,7 @@ class EngineImpl {
   actors::ActorCensus census_;
   actors::LiveStreams live_streams_;
   actors::ResumableSessions resumable_sessions_;
+  actors::Admission admission_;
   actors::LiveSettings live_settings_;
   actors::ModelCatalog catalog_;
   // Null with metrics off. The exposer holds the collectables weakly and

@@ -9,7 +9,10 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "sluice/model.h"
 
@@ -253,6 +256,78 @@ class LedgerModel final : public Model {
     LedgerModel* const model_;  // Registered models outlive their sessions.
     int64_t requests_ = 0;
   };
+};
+
+/// Holds every request at a gate until the test opens it, then answers each
+/// with its payload: requests stay in flight for as long as a test needs.
+class GateModel final : public Model {
+ public:
+  std::atomic<int> sessions_opened{0};
+
+  /// Blocks until `count` requests are held at the gate.
+  void WaitUntilHeld(int count) {
+    absl::MutexLock lock(&mu_);
+    const auto enough = [this, count]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return held_ >= count; };
+    mu_.Await(absl::Condition(&enough));
+  }
+  /// Lets every held request, and every later one, through.
+  void Open() {
+    std::vector<std::shared_ptr<const SessionContext>> waiting;
+    {
+      absl::MutexLock lock(&mu_);
+      open_ = true;
+      waiting.swap(contexts_);
+    }
+    for (const auto& context : waiting) context->Notify();
+  }
+
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>& context) override {
+    sessions_opened.fetch_add(1);
+    return std::make_unique<Session>(this, context);
+  }
+
+ private:
+  class Session final : public ModelSession {
+   public:
+    Session(GateModel* gate, std::shared_ptr<const SessionContext> context)
+        : gate_(gate), context_(std::move(context)) {}
+    Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      payload_ = request.payload();
+      {
+        absl::MutexLock lock(&gate_->mu_);
+        if (!gate_->open_) {
+          ++gate_->held_;
+          gate_->contexts_.push_back(context_);
+          return Step::Wait();
+        }
+      }
+      return Answer(sink);
+    }
+    Step OnResume(ResponseSink& sink) override {
+      {
+        absl::MutexLock lock(&gate_->mu_);
+        if (!gate_->open_) return Step::Wait();
+      }
+      return Answer(sink);
+    }
+
+   private:
+    Step Answer(ResponseSink& sink) {
+      v1::InferResponse response;
+      response.set_payload(payload_);
+      (void)sink.Emit(std::move(response));
+      return Step::Done();
+    }
+    GateModel* const gate_;  // Registered models outlive their sessions.
+    const std::shared_ptr<const SessionContext> context_;
+    std::string payload_;
+  };
+
+  absl::Mutex mu_;
+  bool open_ ABSL_GUARDED_BY(mu_) = false;
+  int held_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::shared_ptr<const SessionContext>> contexts_ ABSL_GUARDED_BY(mu_);
 };
 
 /// A model whose sessions cannot be created.

@@ -56,6 +56,7 @@ TestServer::TestServer(EngineOptions options) {
   EXPECT_TRUE(
       engine_->RegisterModel({.name = "counter", .model = std::make_shared<CounterModel>()}).ok());
   EXPECT_TRUE(engine_->RegisterModel({.name = "ledger", .model = ledger}).ok());
+  EXPECT_TRUE(engine_->RegisterModel({.name = "gate", .model = gate}).ok());
   const absl::Status started = engine_->Start();
   EXPECT_TRUE(started.ok()) << started;
 }

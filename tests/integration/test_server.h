@@ -39,6 +39,8 @@ class TestServer {
   std::shared_ptr<GeneratorProbe> inline_probe = std::make_shared<GeneratorProbe>();
   /// "ledger" (LedgerModel).
   std::shared_ptr<LedgerModel> ledger = std::make_shared<LedgerModel>();
+  /// "gate" (GateModel).
+  std::shared_ptr<GateModel> gate = std::make_shared<GateModel>();
 
  private:
   std::unique_ptr<Engine> engine_;

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "actors/admission.h"
+
 namespace sluice::transport {
 
 namespace {
@@ -15,19 +17,39 @@ namespace {
 constexpr char kSessionKey[] = "sluice-session";
 constexpr char kResumeAfterKey[] = "sluice-resume-after";
 
+// The gRPC interop suite's metadata echo: a client checks that metadata
+// crosses the server both ways (grpc/doc/interop-test-descriptions.md).
+constexpr char kEchoInitialKey[] = "x-grpc-test-echo-initial";
+constexpr char kEchoTrailingKey[] = "x-grpc-test-echo-trailing-bin";
+
 std::string ToString(grpc::string_ref value) { return std::string(value.data(), value.size()); }
 
 // Null (no allocation) for the usual call, which carries none of our keys.
-std::unique_ptr<actors::CallMetadata> ReadCallMetadata(const grpc::CallbackServerContext& context) {
+// `tenant_key`: the key naming the call's tenant, empty for none.
+std::unique_ptr<actors::CallMetadata> ReadCallMetadata(const grpc::CallbackServerContext& context,
+                                                       const std::string& tenant_key) {
   const auto& metadata = context.client_metadata();
   const auto session = metadata.find(kSessionKey);
-  if (session == metadata.end()) return nullptr;
+  const auto tenant = tenant_key.empty() ? metadata.end() : metadata.find(tenant_key);
+  if (session == metadata.end() && tenant == metadata.end()) return nullptr;
   auto call = std::make_unique<actors::CallMetadata>();
+  if (tenant != metadata.end()) call->tenant = ToString(tenant->second);
+  if (session == metadata.end()) return call;
   call->session_id = ToString(session->second);
   if (auto resume = metadata.find(kResumeAfterKey); resume != metadata.end()) {
     call->resume_after = ToString(resume->second);
   }
   return call;
+}
+
+void EchoTestMetadata(grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  if (auto initial = metadata.find(kEchoInitialKey); initial != metadata.end()) {
+    context.AddInitialMetadata(kEchoInitialKey, ToString(initial->second));
+  }
+  if (auto trailing = metadata.find(kEchoTrailingKey); trailing != metadata.end()) {
+    context.AddTrailingMetadata(kEchoTrailingKey, ToString(trailing->second));
+  }
 }
 
 }  // namespace
@@ -38,9 +60,19 @@ CallCore::CallCore(grpc::CallbackServerContext* context,
       run_inline_(environment.run_inline),
       port_(std::make_shared<CallPort>(ops)),
       actor_(std::make_shared<actors::StreamActor>(environment, port_, context->deadline(), kind)) {
+  // Before any operation starts, while nothing else touches the context.
+  if (!context->client_metadata().empty()) EchoTestMetadata(*context);
   // The actor registers itself and issues the first read in a turn of its
   // own, so nothing (a drain's abort, say) can run in it concurrently.
-  Deliver(actors::StartStream{ReadCallMetadata(*context)});
+  Deliver(actors::StartStream{ReadCallMetadata(*context, actor_->tenant_metadata_key())});
+}
+
+void CallCore::AddStatusTrailers(const absl::Status& status) {
+  if (status.ok()) return;
+  if (auto pushback = actors::RetryPushback(status)) {
+    // Honoured by gRPC clients with a retry policy (docs/resilience.md).
+    context_->AddTrailingMetadata("grpc-retry-pushback-ms", std::to_string(pushback->count()));
+  }
 }
 
 void CallCore::Deliver(actors::StreamMessage message) {

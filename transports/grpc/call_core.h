@@ -32,6 +32,10 @@ class CallCore {
   void Cancelled();
   void Done();
 
+  /// For DoFinish, on the actor's turn, before the reactor's Finish: the
+  /// trailing metadata `status` asks for (a retry pushback).
+  void AddStatusTrailers(const absl::Status& status);
+
   /// For kinds whose single request came with the call (unary, server
   /// streaming): the first read yields it, the second reports the end.
   void ReadRequest(const v1::InferRequest& request);

@@ -16,7 +16,10 @@ void BidiReactor::DoStartWrite(v1::InferResponse response) {
   write_buffer_ = std::move(response);
   StartWrite(&write_buffer_);
 }
-void BidiReactor::DoFinish(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+void BidiReactor::DoFinish(const absl::Status& status) {
+  core_.AddStatusTrailers(status);
+  Finish(ToGrpcStatus(status));
+}
 void BidiReactor::OnDone() {
   core_.Done();
   delete this;  // NOLINT(cppcoreguidelines-owning-memory): gRPC's contract.
@@ -26,19 +29,28 @@ void GenerateReactor::DoStartWrite(v1::InferResponse response) {
   write_buffer_ = std::move(response);
   StartWrite(&write_buffer_);
 }
-void GenerateReactor::DoFinish(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+void GenerateReactor::DoFinish(const absl::Status& status) {
+  core_.AddStatusTrailers(status);
+  Finish(ToGrpcStatus(status));
+}
 void GenerateReactor::OnDone() {
   core_.Done();
   delete this;  // NOLINT(cppcoreguidelines-owning-memory): gRPC's contract.
 }
 
-void IngestReactor::DoFinish(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+void IngestReactor::DoFinish(const absl::Status& status) {
+  core_.AddStatusTrailers(status);
+  Finish(ToGrpcStatus(status));
+}
 void IngestReactor::OnDone() {
   core_.Done();
   delete this;  // NOLINT(cppcoreguidelines-owning-memory): gRPC's contract.
 }
 
-void InferReactor::DoFinish(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+void InferReactor::DoFinish(const absl::Status& status) {
+  core_.AddStatusTrailers(status);
+  Finish(ToGrpcStatus(status));
+}
 void InferReactor::OnDone() {
   core_.Done();
   delete this;  // NOLINT(cppcoreguidelines-owning-memory): gRPC's contract.

@@ -60,6 +60,25 @@ struct ResumeOptions {
   std::chrono::milliseconds replay_age{std::chrono::seconds(60)};
 };
 
+/// Admission control and load shedding (docs/resilience.md): limits past
+/// which a stream or request is refused with RESOURCE_EXHAUSTED and a
+/// grpc-retry-pushback-ms trailer, before any model work. 0: no limit. All
+/// live; the server-wide limit on streams is max_concurrent_streams, and a
+/// model's own limits are in its ModelSpec.
+struct AdmissionOptions {
+  /// Requests in flight to models across the server.
+  uint32_t max_requests_in_flight = 0;
+  /// The call metadata key that names a call's tenant ("x-tenant-id", say);
+  /// empty: no per-tenant limits. A call without the key is in no tenant.
+  std::string tenant_metadata_key;
+  /// Streams one tenant may have open at once.
+  uint32_t max_streams_per_tenant = 0;
+  /// Requests one tenant may have in flight at once.
+  uint32_t max_requests_in_flight_per_tenant = 0;
+  /// How long a refused client is told to wait before retrying.
+  std::chrono::milliseconds retry_pushback{1000};
+};
+
 /// Everything an embedder sets when building an engine. Engine::UpdateOptions()
 /// changes the fields marked "live" while the engine runs.
 struct EngineOptions {
@@ -92,6 +111,7 @@ struct EngineOptions {
   std::chrono::milliseconds max_deadline{0};
   ConnectionOptions connection;
   ResumeOptions resume;
+  AdmissionOptions admission;
   /// Largest gRPC message the transport accepts or sends; a larger one ends
   /// the stream with RESOURCE_EXHAUSTED (gRPC's own check). Must be at least
   /// max_payload_bytes; 0 = max_payload_bytes + 64 KiB for the envelope.

@@ -219,6 +219,12 @@ struct ModelSpec {
   /// model cannot take the shared pool's threads from the others; 0 shares
   /// the engine's model pool.
   uint32_t worker_threads = 0;
+  /// Streams open on this model at once (all versions); one more is refused
+  /// with RESOURCE_EXHAUSTED before its session is created. 0: no limit.
+  uint32_t max_streams = 0;
+  /// Requests in flight to this model at once (all versions and streams);
+  /// one more is refused with RESOURCE_EXHAUSTED. 0: no limit.
+  uint32_t max_requests_in_flight = 0;
 };
 
 }  // namespace sluice
