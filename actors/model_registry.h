@@ -15,6 +15,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "absl/status/status.h"
+#include "actors/model_availability.h"
 #include "metrics/engine_metrics.h"
 #include "sluice/model.h"
 
@@ -33,6 +34,10 @@ struct ModelEntry {
   /// engine's model pool.
   std::optional<boost::asio::thread_pool::executor_type> executor;
   uint32_t worker_threads = 0;
+  /// Whether the model takes new streams (Engine::SetModelServing); shared by
+  /// every version of the name. Null: always (a registry the engine has not
+  /// prepared).
+  std::shared_ptr<ModelAvailability> availability;
 };
 
 /// The set of servable models.

@@ -114,18 +114,27 @@ absl::Status EngineImpl::ReplaceModels(std::vector<ModelSpec> models) {
     case State::kCreated:
       registry_ = std::move(next);
       return absl::OkStatus();
-    case State::kRunning:
+    case State::kRunning: {
       PrepareRegistry(next);
-      catalog_.Replace(std::make_shared<const actors::ModelRegistry>(std::move(next)));
+      auto registry = std::make_shared<const actors::ModelRegistry>(std::move(next));
+      catalog_.Replace(registry);
+      model_health_.Publish(*registry);
       return absl::OkStatus();
+    }
     case State::kStopped:
       break;
   }
   return absl::FailedPreconditionError("the engine has shut down");
 }
 
+absl::Status EngineImpl::SetModelServing(const std::string& model, bool serving,
+                                         std::string reason) {
+  return model_health_.SetServing(model, serving, std::move(reason));
+}
+
 void EngineImpl::PrepareRegistry(actors::ModelRegistry& registry) {
   if (metrics_ != nullptr) registry.AttachInstruments(*metrics_);
+  model_health_.Prepare(registry);
   registry.ForEachEntry([this](actors::ModelEntry& entry) {
     if (entry.worker_threads == 0 || entry.execution != Execution::kModelPool) return;
     const std::string key =
@@ -175,7 +184,8 @@ absl::Status EngineImpl::Start() {
   live_streams_.set_max_streams(options.max_concurrent_streams);
   auto registry = std::make_shared<actors::ModelRegistry>(registry_);
   PrepareRegistry(*registry);
-  catalog_.Replace(std::move(registry));
+  catalog_.Replace(registry);
+  model_health_.Publish(*registry);
   stream_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.stream_threads));
   model_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.model_threads));
   actors::StreamEnvironment environment{
@@ -216,6 +226,8 @@ absl::Status EngineImpl::Start() {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address,
                                                " (address in use, or not a local address?)"));
   }
+  // Health reports SERVING only once the server takes calls.
+  model_health_.AttachHealthService(server_->GetHealthCheckService());
   state_ = State::kRunning;
   return absl::OkStatus();
 }
@@ -267,6 +279,9 @@ void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
   state_ = State::kStopped;
   const auto deadline = std::chrono::steady_clock::now() + drain;
 
+  // Health first: load balancers and health watchers learn NOT_SERVING
+  // before the listener stops taking streams.
+  model_health_.Shutdown();
   // grpc::Server::Shutdown stops accepting at once and blocks until the calls
   // in flight end, cancelling them at its deadline. Run it beside the drain so
   // we can end late streams ourselves, with a status that says why.
@@ -274,7 +289,8 @@ void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
   std::thread stopper([this, server_deadline] { server_->Shutdown(server_deadline); });
   if (!live_streams_.WaitUntilEmpty(deadline)) {
     live_streams_.AbortAll(absl::UnavailableError(
-        "the server is shutting down and its drain deadline passed; retry on another replica"));
+        "the server is draining (shutting down) and its drain deadline passed; retry on another "
+        "replica"));
   }
   stopper.join();
   server_->Wait();
