@@ -188,10 +188,11 @@ class Engine {
   /// (or stop the exposer) before destroying the engine.
   std::vector<std::shared_ptr<prometheus::Collectable>> metrics_collectables() const;
 
-  /// Sets every health status NOT_SERVING (health watchers are told), stops
-  /// accepting streams, lets streams in flight finish for up to `drain`, then
-  /// ends the rest with UNAVAILABLE saying the server is draining, and stops
-  /// the thread pools. Blocks until done. Idempotent.
+  /// Drains and stops: sets every health status NOT_SERVING (health watchers
+  /// are told), refuses new streams with UNAVAILABLE, lets streams in flight
+  /// finish for up to `drain`, then ends the rest with UNAVAILABLE (both say
+  /// the server is draining), stops the gRPC server and the thread pools.
+  /// Blocks until done. Idempotent.
   void Shutdown(std::chrono::milliseconds drain);
 
   /// The options in force (live fields as last updated).
