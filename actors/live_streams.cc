@@ -53,11 +53,16 @@ bool LiveStreams::WaitUntilEmpty(std::chrono::steady_clock::time_point deadline)
   return streams_.empty();
 }
 
+void LiveStreams::RefuseNew(const absl::Status& status) {
+  absl::MutexLock lock(&mu_);
+  abort_status_ = status;
+}
+
 size_t LiveStreams::AbortAll(const absl::Status& status) {
   std::vector<std::shared_ptr<StreamActor>> live;
   {
     absl::MutexLock lock(&mu_);
-    abort_status_ = status;
+    if (abort_status_.ok()) abort_status_ = status;
     live.reserve(streams_.size());
     for (auto& [key, weak] : streams_) {
       if (auto stream = weak.lock()) live.push_back(std::move(stream));

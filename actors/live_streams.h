@@ -25,10 +25,11 @@ class StreamActor;
 /// message.
 class LiveStreams {
  public:
-  /// Registers a starting stream. After AbortAll() it registers nothing and
-  /// returns the abort status, which the stream then ends with: no stream
-  /// that slips in late escapes the drain. At the stream limit it registers
-  /// nothing and returns RESOURCE_EXHAUSTED naming the limit.
+  /// Registers a starting stream. After RefuseNew() or AbortAll() it
+  /// registers nothing and returns their status, which the stream then ends
+  /// with: no stream that slips in late escapes the drain. At the stream
+  /// limit it registers nothing and returns RESOURCE_EXHAUSTED naming the
+  /// limit.
   absl::Status Add(const std::shared_ptr<StreamActor>& stream) ABSL_LOCKS_EXCLUDED(mu_);
   void Remove(const StreamActor* stream) ABSL_LOCKS_EXCLUDED(mu_);
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -46,8 +47,13 @@ class LiveStreams {
   bool WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
-  /// Asks every live stream, and every one added later, to end now with
-  /// `status` (not OK); returns how many were live.
+  /// From now on registers nothing and returns `status` (not OK); live
+  /// streams carry on. The drain's first step.
+  void RefuseNew(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
+
+  /// Asks every live stream to end now with `status` (not OK), and refuses
+  /// every one added later with it, unless RefuseNew() already set a status
+  /// for those; returns how many were live.
   size_t AbortAll(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "actors/admission.h"
+#include "actors/model_availability.h"
 #include "metrics/engine_metrics.h"
 #include "sluice/model.h"
 
@@ -39,6 +40,10 @@ struct ModelEntry {
   uint32_t max_streams = 0;
   uint32_t max_requests_in_flight = 0;
   std::shared_ptr<LoadCounter> load;
+  /// Whether the model takes new streams (Engine::SetModelServing); shared by
+  /// every version of the name. Null: always (a registry the engine has not
+  /// prepared).
+  std::shared_ptr<ModelAvailability> availability;
 };
 
 /// The set of servable models.

@@ -657,6 +657,13 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
            /*cancel_session=*/false);
     return false;
   }
+  if (entry->availability != nullptr && !entry->availability->serving()) {
+    Finish(absl::UnavailableError(absl::StrCat("model ", DescribeModel(entry->name, ""),
+                                               " is not serving: ", entry->availability->reason(),
+                                               "; retry later or on another replica")),
+           /*cancel_session=*/false);
+    return false;
+  }
   model_name_ = entry->name;
   model_version_ = entry->version;
   if (entry->load != nullptr) {

@@ -18,7 +18,6 @@
 #include "sluice/admin/v1/admin.pb.h"
 #include "sluice/config/v1/config.pb.h"
 #include "sluice/engine.h"
-#include "transports/grpc/admin_service.h"
 
 namespace sluice::server {
 
@@ -41,7 +40,7 @@ absl::StatusOr<std::vector<ModelSpec>> BuildModels(const config::v1::SluiceConfi
 ///
 /// Ownership: owned by sluiced's main; the engine must outlive it.
 /// Threads: every method is thread-safe; applies are serialized.
-class ConfigController final : public transport::AdminBackend {
+class ConfigController final {
  public:
   ConfigController(ConfigSources sources, config::v1::SluiceConfig running, Engine& engine);
 
@@ -51,11 +50,10 @@ class ConfigController final : public transport::AdminBackend {
   /// the outcome either way.
   absl::StatusOr<admin::v1::ConfigReply> Reload() ABSL_LOCKS_EXCLUDED(mu_);
 
-  // transport::AdminBackend.
-  absl::StatusOr<admin::v1::ConfigReply> GetConfig() override ABSL_LOCKS_EXCLUDED(mu_);
-  absl::StatusOr<admin::v1::ConfigReply> UpdateConfig(
-      const admin::v1::UpdateConfigRequest& request) override ABSL_LOCKS_EXCLUDED(mu_);
-  absl::StatusOr<admin::v1::ConfigReply> ReloadConfig() override { return Reload(); }
+  // The admin service's config calls (SluicedAdmin forwards them).
+  absl::StatusOr<admin::v1::ConfigReply> GetConfig() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<admin::v1::ConfigReply> UpdateConfig(const admin::v1::UpdateConfigRequest& request)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // Validates `next` and applies its live changes; restart-only changes are

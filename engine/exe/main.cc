@@ -2,7 +2,8 @@
 //
 // sluiced: the Sluice server. Loads its configuration (built-in defaults, a
 // file, SLUICE_* variables, flags), serves the configured models until
-// SIGINT/SIGTERM, then drains; SIGHUP reloads the configuration.
+// SIGINT/SIGTERM or the admin Drain call, then drains and exits 0; SIGHUP
+// reloads the configuration.
 
 #include <signal.h>
 
@@ -23,6 +24,7 @@
 #include "engine/config/config.h"
 #include "engine/exe/config_controller.h"
 #include "engine/exe/log.h"
+#include "engine/exe/sluiced_admin.h"
 #include "sluice/engine.h"
 #include "transports/grpc/admin_service.h"
 
@@ -146,10 +148,12 @@ int Serve(int argc, char** argv) {
     return 1;
   }
   ConfigController controller(sources, *loaded, **engine);
+  DrainTrigger drain_trigger;
+  SluicedAdmin admin_backend(controller, **engine, drain_trigger);
   std::optional<transport::AdminServer> admin;
   int admin_port = 0;
   if (const std::string& address = loaded->listeners().admin_address(); !address.empty()) {
-    admin.emplace(controller);
+    admin.emplace(admin_backend);
     absl::StatusOr<int> port = admin->Start(address);
     if (!port.ok()) {
       std::cerr << "sluiced: " << port.status().message() << "\n";
@@ -181,11 +185,14 @@ int Serve(int argc, char** argv) {
     Log(LogLevel::kInfo, "SIGHUP: reloading the configuration");
     (void)controller.Reload();  // Logs and counts its outcome.
   }
-  const double drain_seconds = controller.running().drain_seconds();
+  // An admin Drain call arrives as SIGTERM too, possibly with its own deadline.
+  const std::chrono::milliseconds drain = drain_trigger.requested_drain().value_or(
+      std::chrono::milliseconds(static_cast<int64_t>(controller.running().drain_seconds() * 1000)));
   Log(LogLevel::kInfo,
-      absl::StrCat("signal ", signal_number, ", draining for up to ", drain_seconds, " s"));
+      absl::StrCat("signal ", signal_number, ", draining for up to ", drain.count(), " ms"));
+  // Finishes the admin calls in progress first: a Drain call gets its answer.
   admin.reset();
-  (*engine)->Shutdown(std::chrono::milliseconds(static_cast<int64_t>(drain_seconds * 1000)));
+  (*engine)->Shutdown(drain);
   const EngineStats stats = (*engine)->Stats();
   Log(LogLevel::kInfo,
       absl::StrCat("stopped after ", stats.streams_started, " streams, ", stats.messages_received,

@@ -64,6 +64,9 @@ absl::Status Engine::Start() { return impl_->Start(); }
 absl::Status Engine::ReplaceModels(std::vector<ModelSpec> models) {
   return impl_->ReplaceModels(std::move(models));
 }
+absl::Status Engine::SetModelServing(const std::string& model, bool serving, std::string reason) {
+  return impl_->SetModelServing(model, serving, std::move(reason));
+}
 absl::Status Engine::UpdateOptions(const EngineOptions& options) {
   if (absl::Status status = Validate(options); !status.ok()) return status;
   return impl_->UpdateOptions(options);

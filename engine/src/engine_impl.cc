@@ -18,9 +18,16 @@
 namespace sluice {
 namespace {
 
-// After the drain deadline, streams still open are ended with UNAVAILABLE;
-// this is how long they get to deliver that status before gRPC cancels them.
-constexpr std::chrono::seconds kAbortGrace{2};
+// After the drain, once every stream has ended, the calls left are other
+// services': health watchers (told NOT_SERVING when the drain began) and
+// reflection streams, which never end by themselves, and idle connections.
+// gRPC's shutdown gives them this long, then cancels them, so that a health
+// watcher or an idle client does not hold every drain to its deadline.
+constexpr std::chrono::seconds kServerShutdownGrace{1};
+
+// How long, after the drain, the streams' and sessions' actors get to end
+// (a model call that never returns would hold them up).
+constexpr std::chrono::seconds kActorsGrace{2};
 
 // 0 means one thread per CPU this process may run on: its affinity mask, not
 // the machine's core count, so a server pinned to one core (taskset, cgroup
@@ -126,18 +133,27 @@ absl::Status EngineImpl::ReplaceModels(std::vector<ModelSpec> models) {
     case State::kCreated:
       registry_ = std::move(next);
       return absl::OkStatus();
-    case State::kRunning:
+    case State::kRunning: {
       PrepareRegistry(next);
-      catalog_.Replace(std::make_shared<const actors::ModelRegistry>(std::move(next)));
+      auto registry = std::make_shared<const actors::ModelRegistry>(std::move(next));
+      catalog_.Replace(registry);
+      model_health_.Publish(*registry);
       return absl::OkStatus();
+    }
     case State::kStopped:
       break;
   }
   return absl::FailedPreconditionError("the engine has shut down");
 }
 
+absl::Status EngineImpl::SetModelServing(const std::string& model, bool serving,
+                                         std::string reason) {
+  return model_health_.SetServing(model, serving, std::move(reason));
+}
+
 void EngineImpl::PrepareRegistry(actors::ModelRegistry& registry) {
   if (metrics_ != nullptr) registry.AttachInstruments(*metrics_);
+  model_health_.Prepare(registry);
   registry.ForEachEntry([this](actors::ModelEntry& entry) {
     entry.load = admission_.Model(entry.name);
     if (entry.worker_threads == 0 || entry.execution != Execution::kModelPool) return;
@@ -190,7 +206,8 @@ absl::Status EngineImpl::Start() {
   live_streams_.set_max_streams(options.max_concurrent_streams);
   auto registry = std::make_shared<actors::ModelRegistry>(registry_);
   PrepareRegistry(*registry);
-  catalog_.Replace(std::move(registry));
+  catalog_.Replace(registry);
+  model_health_.Publish(*registry);
   stream_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.stream_threads));
   model_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.model_threads));
   actors::StreamEnvironment environment{
@@ -233,6 +250,8 @@ absl::Status EngineImpl::Start() {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address,
                                                " (address in use, or not a local address?)"));
   }
+  // Health reports SERVING only once the server takes calls.
+  model_health_.AttachHealthService(server_->GetHealthCheckService());
   state_ = State::kRunning;
   return absl::OkStatus();
 }
@@ -284,19 +303,29 @@ void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
   state_ = State::kStopped;
   const auto deadline = std::chrono::steady_clock::now() + drain;
 
-  // grpc::Server::Shutdown stops accepting at once and blocks until the calls
-  // in flight end, cancelling them at its deadline. Run it beside the drain so
-  // we can end late streams ourselves, with a status that says why.
-  const auto server_deadline = std::chrono::system_clock::now() + drain + kAbortGrace;
-  std::thread stopper([this, server_deadline] { server_->Shutdown(server_deadline); });
+  // Health first: load balancers and health watchers learn NOT_SERVING
+  // before anything else changes.
+  model_health_.Shutdown();
+  // New streams are refused from now on, with a status that says why; the
+  // ones in flight keep running.
+  live_streams_.RefuseNew(absl::UnavailableError(
+      "the server is draining (shutting down) and takes no new streams; retry on another "
+      "replica"));
   // A session held for a client that lost its call cannot finish without
   // it, and that client cannot come back to a draining server.
   resumable_sessions_.StopHolding();
   if (!live_streams_.WaitUntilEmpty(deadline)) {
     live_streams_.AbortAll(absl::UnavailableError(
-        "the server is shutting down and its drain deadline passed; retry on another replica"));
+        "the server is draining (shutting down) and its drain deadline passed before this "
+        "stream ended; retry on another replica"));
   }
-  stopper.join();
+  // Only now grpc::Server::Shutdown (GOAWAY, close the listener): gRPC 1.51
+  // closes a connection the moment its last stream ends after GOAWAY, and a
+  // frame the client sends meanwhile then makes the kernel reset it, losing
+  // statuses not yet sent. Once the streams are over, the GOAWAY's ping
+  // round trip ensures the client has read everything before the close.
+  (void)census_.WaitUntilNone(std::chrono::steady_clock::now() + kActorsGrace);
+  server_->Shutdown(std::chrono::system_clock::now() + kServerShutdownGrace);
   server_->Wait();
   // Every reactor is done. The actors' last turns (ReactorDone, the sessions'
   // Close) may still be queued on either pool, and each may post to the
@@ -304,7 +333,7 @@ void EngineImpl::Shutdown(std::chrono::milliseconds drain) {
   // joined runs nothing posted later. Wait until every actor has ended, then
   // join both. A model call that never returns would hold this up; the wait
   // is bounded, and the joins then wait for that call alone.
-  if (!census_.WaitUntilNone(std::chrono::steady_clock::now() + kAbortGrace)) {
+  if (!census_.WaitUntilNone(std::chrono::steady_clock::now() + kActorsGrace)) {
     std::fprintf(stderr,
                  "sluice: %lld stream and %lld session actors still running at shutdown; a model "
                  "call may be blocked\n",

@@ -26,6 +26,7 @@
 #include "actors/resumable_sessions.h"
 #include "actors/scheduler.h"
 #include "actors/stream_environment.h"
+#include "engine/src/model_health.h"
 #include "engine/src/stream_gauges_collector.h"
 #include "metrics/engine_counters.h"
 #include "metrics/engine_metrics.h"
@@ -48,6 +49,9 @@ class EngineImpl {
 
   absl::Status RegisterModel(ModelSpec spec) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status ReplaceModels(std::vector<ModelSpec> models) ABSL_LOCKS_EXCLUDED(mu_);
+  // Not under mu_, which Shutdown() holds through the drain: an embedder may
+  // mark a model down while the engine drains.
+  absl::Status SetModelServing(const std::string& model, bool serving, std::string reason);
   /// `options` is valid on its own (Engine checked it); INVALID_ARGUMENT when
   /// it asks for more than the running gRPC server allows.
   absl::Status UpdateOptions(const EngineOptions& options) ABSL_LOCKS_EXCLUDED(options_mu_);
@@ -66,7 +70,8 @@ class EngineImpl {
 
   absl::Status StartMetricsEndpoint(const EngineOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Gives a registry's entries their metric series and their own pools.
+  // Gives a registry's entries their metric series, their own pools and their
+  // serving flags.
   void PrepareRegistry(actors::ModelRegistry& registry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Separate from mu_, which Shutdown() holds through the whole drain.
@@ -87,6 +92,7 @@ class EngineImpl {
   actors::Admission admission_;
   actors::LiveSettings live_settings_;
   actors::ModelCatalog catalog_;
+  ModelHealth model_health_;
   // Null with metrics off. The exposer holds the collectables weakly and
   // goes first (it is declared after them), so a scrape never outlives them.
   std::shared_ptr<metrics::EngineMetrics> metrics_;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <exception>
 #include <utility>
 
@@ -32,19 +33,23 @@ class AdminServer::Service final : public admin::v1::Admin::CallbackService {
                                          admin::v1::ConfigReply* reply) override {
     return Run(context, reply, [this] { return backend_.ReloadConfig(); });
   }
+  grpc::ServerUnaryReactor* Drain(grpc::CallbackServerContext* context,
+                                  const admin::v1::DrainRequest* request,
+                                  admin::v1::DrainReply* reply) override {
+    return Run(context, reply, [this, request] { return backend_.Drain(*request); });
+  }
 
  private:
   // The reaction only posts: the backend may read files and build models.
   // gRPC keeps `request` and `reply` alive until the reactor finishes.
-  template <typename Call>
-  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, admin::v1::ConfigReply* reply,
-                                Call call) {
+  template <typename Reply, typename Call>
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Reply* reply, Call call) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     // `call` captures this Service, which outlives every posted task: the
     // server's Shutdown() waits for each call to finish, and that happens
     // only here, before the worker is joined and the Service destroyed.
     boost::asio::post(worker_, [reactor, reply, call = std::move(call)] {
-      absl::StatusOr<admin::v1::ConfigReply> result;
+      absl::StatusOr<Reply> result;
       try {
         result = call();
       } catch (const std::exception& e) {
@@ -69,8 +74,10 @@ AdminServer::AdminServer(AdminBackend& backend) : backend_(backend) {}
 
 AdminServer::~AdminServer() {
   if (server_ != nullptr) {
-    // Calls posted to the worker finish there; Shutdown waits for them.
-    server_->Shutdown();
+    // Calls posted to the worker finish there; Shutdown waits for them, even
+    // past its deadline. The deadline is for idle client connections, which
+    // would otherwise hold it for seconds after the GOAWAY.
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
     server_->Wait();
   }
   worker_.join();

@@ -26,6 +26,8 @@ class AdminBackend {
   virtual absl::StatusOr<admin::v1::ConfigReply> UpdateConfig(
       const admin::v1::UpdateConfigRequest& request) = 0;
   virtual absl::StatusOr<admin::v1::ConfigReply> ReloadConfig() = 0;
+  /// Starts the drain and stop of the process; the reply goes out first.
+  virtual absl::StatusOr<admin::v1::DrainReply> Drain(const admin::v1::DrainRequest& request) = 0;
 };
 
 /// A gRPC server serving only Admin, backed by `backend`.

@@ -169,7 +169,7 @@ class EngineImpl;
 /// Ownership: the embedder owns it; destroying a started engine shuts it down
 /// with no drain time.
 /// Threads: RegisterModel() before Start(), from one thread. Shutdown(),
-/// port() and Stats() are thread-safe.
+/// SetModelServing(), port() and Stats() are thread-safe.
 class Engine {
  public:
   /// Validates `options`; INVALID_ARGUMENT names the bad field.
@@ -188,6 +188,18 @@ class Engine {
   /// on error nothing changes. Thread-safe.
   absl::Status ReplaceModels(std::vector<ModelSpec> models);
 
+  /// Marks a served model as taking new streams or not, e.g. when its backend
+  /// goes down and comes back. While not serving, a new stream that selects
+  /// it is refused with UNAVAILABLE naming the model and `reason`, and its
+  /// grpc.health.v1 status (service name = the model name) is NOT_SERVING;
+  /// open streams keep running. The setting holds across ReplaceModels() for
+  /// as long as the model stays in the list; a model added anew is serving.
+  /// @param model a served model name (all its versions).
+  /// @param reason what the refusal says (ignored when `serving`).
+  /// @return NOT_FOUND, listing the served models, for a model that is not
+  ///         served (before Start() none is). Thread-safe.
+  absl::Status SetModelServing(const std::string& model, bool serving, std::string reason);
+
   /// Applies the live fields of `options` (see EngineOptions) while running;
   /// the other fields are ignored (they take a restart). INVALID_ARGUMENT as
   /// Create(), or for a max_payload_bytes above what the gRPC message limit
@@ -199,7 +211,9 @@ class Engine {
   void CountConfigReload(bool success);
 
   /// Binds the listener and starts serving. UNAVAILABLE when the address
-  /// cannot be bound.
+  /// cannot be bound. From then on gRPC's health service (grpc.health.v1
+  /// Check and Watch) reports "", "sluice.v1.Inference" and each served model
+  /// name SERVING (see SetModelServing()).
   absl::Status Start();
 
   /// The bound gRPC port (after Start()).
@@ -218,9 +232,11 @@ class Engine {
   /// (or stop the exposer) before destroying the engine.
   std::vector<std::shared_ptr<prometheus::Collectable>> metrics_collectables() const;
 
-  /// Stops accepting streams, lets streams in flight finish for up to
-  /// `drain`, then ends the rest with UNAVAILABLE, and stops the thread
-  /// pools. Blocks until done. Idempotent.
+  /// Drains and stops: sets every health status NOT_SERVING (health watchers
+  /// are told), refuses new streams with UNAVAILABLE, lets streams in flight
+  /// finish for up to `drain`, then ends the rest with UNAVAILABLE (both say
+  /// the server is draining), stops the gRPC server and the thread pools.
+  /// Blocks until done. Idempotent.
   void Shutdown(std::chrono::milliseconds drain);
 
   /// The options in force (live fields as last updated).
