@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "sluice/model.h"
@@ -337,6 +339,92 @@ class UnopenableModel final : public Model {
       const std::shared_ptr<const SessionContext>&) override {
     return absl::UnavailableError("the model's weights are not loaded");
   }
+};
+
+/// What the sessions of an InteropModel did. Shared with the test.
+struct InteropProbe {
+  std::atomic<int> sessions_opened{0};
+  OnceEvent cancelled;  // OnCancel() ran.
+};
+
+/// The server side of the gRPC interop cases (grpc/doc/interop-test-descriptions.md),
+/// driven by each request's parameters, like the interop's SimpleRequest:
+///   "response_size": N          one response of N zero bytes;
+///   "response_sizes": "a,b,..." one response of each size, in order;
+///   "fail_code", "fail_message" Fail() with that status (the interop's response_status);
+///   "hold"                      never answers (a sleeping server): only a cancel ends it.
+/// With none of them, one empty response. Every response carries the
+/// request's payload size as "request_bytes".
+class InteropModel final : public Model {
+ public:
+  explicit InteropModel(std::shared_ptr<InteropProbe> probe) : probe_(std::move(probe)) {}
+
+  absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
+      const std::shared_ptr<const SessionContext>&) override {
+    probe_->sessions_opened.fetch_add(1);
+    return std::make_unique<Session>(probe_);
+  }
+
+ private:
+  class Session final : public ModelSession {
+   public:
+    explicit Session(std::shared_ptr<InteropProbe> probe) : probe_(std::move(probe)) {}
+
+    Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      const auto& parameters = request.parameters();
+      if (auto code = parameters.find("fail_code"); code != parameters.end()) {
+        int value = 0;
+        if (!absl::SimpleAtoi(code->second, &value) || value < 1 || value > 16) {
+          return Step::Fail(absl::InvalidArgumentError("fail_code must be a code from 1 to 16"));
+        }
+        auto message = parameters.find("fail_message");
+        return Step::Fail(absl::Status(static_cast<absl::StatusCode>(value),
+                                       message == parameters.end() ? "" : message->second));
+      }
+      if (parameters.count("hold") > 0) {
+        holding_ = true;
+        return Step::Wait();
+      }
+      request_bytes_ = std::to_string(request.payload().size());
+      sizes_.clear();
+      next_ = 0;
+      std::string sizes = "0";
+      if (auto list = parameters.find("response_sizes"); list != parameters.end()) {
+        sizes = list->second;
+      } else if (auto one = parameters.find("response_size"); one != parameters.end()) {
+        sizes = one->second;
+      }
+      for (absl::string_view text : absl::StrSplit(sizes, ',')) {
+        size_t size = 0;
+        if (!absl::SimpleAtoi(text, &size)) {
+          return Step::Fail(absl::InvalidArgumentError("response sizes must be byte counts"));
+        }
+        sizes_.push_back(size);
+      }
+      return OnResume(sink);
+    }
+    Step OnResume(ResponseSink& sink) override {
+      if (holding_) return Step::Wait();
+      while (next_ < sizes_.size() && sink.room() > 0) {
+        v1::InferResponse response;
+        response.set_payload(std::string(sizes_[next_], '\0'));
+        (*response.mutable_parameters())["request_bytes"] = request_bytes_;
+        if (!sink.Emit(std::move(response))) break;
+        ++next_;
+      }
+      return next_ == sizes_.size() ? Step::Done() : Step::Resume();
+    }
+    void OnCancel() override { probe_->cancelled.Fire(); }
+
+   private:
+    std::shared_ptr<InteropProbe> probe_;
+    bool holding_ = false;
+    std::string request_bytes_;
+    std::vector<size_t> sizes_;
+    size_t next_ = 0;
+  };
+
+  std::shared_ptr<InteropProbe> probe_;
 };
 
 }  // namespace sluice::testing

@@ -57,6 +57,10 @@ TestServer::TestServer(EngineOptions options) {
       engine_->RegisterModel({.name = "counter", .model = std::make_shared<CounterModel>()}).ok());
   EXPECT_TRUE(engine_->RegisterModel({.name = "ledger", .model = ledger}).ok());
   EXPECT_TRUE(engine_->RegisterModel({.name = "gate", .model = gate}).ok());
+  EXPECT_TRUE(engine_
+                  ->RegisterModel(
+                      {.name = "interop", .model = std::make_shared<InteropModel>(interop_probe)})
+                  .ok());
   const absl::Status started = engine_->Start();
   EXPECT_TRUE(started.ok()) << started;
 }

@@ -41,6 +41,8 @@ class TestServer {
   std::shared_ptr<LedgerModel> ledger = std::make_shared<LedgerModel>();
   /// "gate" (GateModel).
   std::shared_ptr<GateModel> gate = std::make_shared<GateModel>();
+  /// "interop" (InteropModel): the server side of the gRPC interop cases.
+  std::shared_ptr<InteropProbe> interop_probe = std::make_shared<InteropProbe>();
 
  private:
   std::unique_ptr<Engine> engine_;
