@@ -36,6 +36,12 @@ void BenchRecorder::Latency(bool measured, BenchClock::duration latency) {
   latency_.Record(Nanos(latency));
 }
 
+void BenchRecorder::FailureLatency(bool measured, BenchClock::duration latency) {
+  if (!measured) return;
+  absl::MutexLock lock(&mu_);
+  failure_latency_.Record(Nanos(latency));
+}
+
 void BenchRecorder::FirstResponse(bool measured, BenchClock::duration latency) {
   if (!measured) return;
   absl::MutexLock lock(&mu_);
@@ -59,7 +65,10 @@ void BenchRecorder::CallEnded(bool measured, const grpc::Status& status) {
       return;
     }
     if (!first_failure_.has_value()) first_failure_ = status;
-    stop = !succeeded_.load(std::memory_order_relaxed);
+    // A server shedding load (RESOURCE_EXHAUSTED) may refuse the first calls to finish while
+    // others are admitted: that is what an overload run measures, not a reason to stop.
+    stop = !succeeded_.load(std::memory_order_relaxed) &&
+           status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED;
     if (measured) {
       ++calls_failed_;
       ++errors_by_code_[StatusCodeName(static_cast<int>(status.error_code()))];
@@ -93,6 +102,7 @@ BenchTotals BenchRecorder::Totals() {
   totals.errors_by_code = errors_by_code_;
   totals.latency = latency_;
   totals.first_response = first_response_;
+  totals.failure_latency = failure_latency_;
   return totals;
 }
 

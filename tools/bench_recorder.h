@@ -34,6 +34,9 @@ struct BenchTotals {
   std::map<std::string, uint64_t> errors_by_code;
   LatencyHistogram latency;
   LatencyHistogram first_response;  // Time to first response, per call (generate, stream).
+  // Time to a failed call's status, from when it was due (infer): how fast a server that sheds
+  // load says no.
+  LatencyHistogram failure_latency;
 };
 
 // What every call of a run shares. Owned by the bench command, which destroys it only after
@@ -47,11 +50,12 @@ class BenchRecorder {
   void ResponseReceived(bool measured, size_t payload_bytes);
   void Latency(bool measured, BenchClock::duration latency) ABSL_LOCKS_EXCLUDED(mu_);
   void FirstResponse(bool measured, BenchClock::duration latency) ABSL_LOCKS_EXCLUDED(mu_);
+  void FailureLatency(bool measured, BenchClock::duration latency) ABSL_LOCKS_EXCLUDED(mu_);
   // An error response that did not end its call (Stream).
   void ErrorResponse(bool measured, int code) ABSL_LOCKS_EXCLUDED(mu_);
   // A call ended. The first failure is kept for the exit message; a failure before anything
   // succeeded stops the run (TicketSource::Stop), since the next calls would fail the same way
-  // (server down, unknown model).
+  // (server down, unknown model), unless it is RESOURCE_EXHAUSTED (a server shedding load).
   void CallEnded(bool measured, const grpc::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
 
   // A worker (a slot running calls one after another) has stopped for good. It may be destroyed
@@ -92,6 +96,7 @@ class BenchRecorder {
   std::map<std::string, uint64_t> errors_by_code_ ABSL_GUARDED_BY(mu_);
   LatencyHistogram latency_ ABSL_GUARDED_BY(mu_);
   LatencyHistogram first_response_ ABSL_GUARDED_BY(mu_);
+  LatencyHistogram failure_latency_ ABSL_GUARDED_BY(mu_);
   std::optional<grpc::Status> first_failure_ ABSL_GUARDED_BY(mu_);
   int workers_done_ ABSL_GUARDED_BY(mu_) = 0;
 };

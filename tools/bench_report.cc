@@ -117,6 +117,9 @@ std::string FormatBenchText(const BenchReport& report) {
   if (HasFirstResponse(options.rpc)) {
     absl::StrAppendFormat(&text, "  first response   %s\n", HistogramText(totals.first_response));
   }
+  if (totals.failure_latency.count() > 0) {
+    absl::StrAppendFormat(&text, "  to failure       %s\n", HistogramText(totals.failure_latency));
+  }
   std::vector<std::string> errors;
   for (const auto& [code, count] : totals.errors_by_code) {
     errors.push_back(absl::StrCat(code, " ", count));
@@ -166,6 +169,9 @@ std::string FormatBenchJson(const BenchReport& report) {
   absl::StrAppend(&json, ",\"latency_us\":", HistogramJson(totals.latency));
   absl::StrAppend(&json, ",\"ttfr_us\":",
                   HasFirstResponse(options.rpc) ? HistogramJson(totals.first_response) : "null");
+  absl::StrAppend(
+      &json, ",\"failure_latency_us\":",
+      totals.failure_latency.count() > 0 ? HistogramJson(totals.failure_latency) : "null");
   absl::StrAppendFormat(&json, ",\"client_cpu_seconds\":%.3f,\"client_cpu_percent\":%.1f",
                         report.client_cpu_seconds,
                         CpuPercent(report.client_cpu_seconds, report.elapsed));

@@ -39,6 +39,8 @@ class InferCall final : public BenchCall {
     if (status.ok()) {
       context_.recorder.ResponseReceived(ticket_.measured, response_.payload().size());
       context_.recorder.Latency(ticket_.measured, now - ticket_.due);
+    } else {
+      context_.recorder.FailureLatency(ticket_.measured, now - ticket_.due);
     }
     context_.recorder.CallEnded(ticket_.measured, status);
     owner_.CallDone();  // May destroy `this`.

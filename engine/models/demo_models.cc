@@ -77,6 +77,26 @@ absl::StatusOr<ModelSpec> MakeDemoModel(std::string_view kind,
     spec.model = std::make_shared<TokensModel>(*options);
     return spec;
   }
+  if (kind_name == "predict" && !parameters.empty()) {
+    // compute_ms: the time each prediction stands in for (PredictModel).
+    double compute_ms = 0;
+    const auto it = parameters.find("compute_ms");
+    if (it == parameters.end() || parameters.size() > 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "parameter ", it == parameters.end() ? parameters.begin()->first : std::next(it)->first,
+          ": not a parameter of kind predict (it takes compute_ms)"));
+    }
+    if (!absl::SimpleAtod(it->second, &compute_ms) || !(compute_ms >= 0) || compute_ms > 60000) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "parameter compute_ms: must be a number of milliseconds from 0 to 60000, got '",
+          it->second, "'"));
+    }
+    spec.model = std::make_shared<PredictModel>(
+        std::chrono::microseconds(static_cast<int64_t>(compute_ms * 1000)));
+    // It blocks for compute_ms: never on the stream pool.
+    spec.execution = compute_ms > 0 ? Execution::kModelPool : Execution::kInline;
+    return spec;
+  }
   if (!DemoModelKinds().contains(kind_name)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown model kind '", kind_name, "'; known: ", absl::StrJoin(DemoModelKinds(), ", ")));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -37,8 +38,8 @@ double Weight(const std::string& name) {
 // Owned by the engine, called one call at a time (ModelSession).
 class PredictSession final : public ModelSession {
  public:
-  explicit PredictSession(std::shared_ptr<const SessionContext> context)
-      : context_(std::move(context)) {}
+  PredictSession(std::shared_ptr<const SessionContext> context, std::chrono::microseconds compute)
+      : context_(std::move(context)), compute_(compute) {}
 
   Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
     features_.clear();
@@ -87,12 +88,15 @@ class PredictSession final : public ModelSession {
     parameters["label"] = score >= 0.5 ? "positive" : "negative";
     parameters["features"] = absl::StrCat(features_.size());
     response.set_payload(score_text);
+    // A model pool thread, by the factory's choice: blocking here is the point.
+    if (compute_.count() > 0) std::this_thread::sleep_for(compute_);
     (void)sink.Emit(std::move(response));  // The call's only response: room >= 1.
     return Step::Done();
   }
 
  private:
   const std::shared_ptr<const SessionContext> context_;
+  const std::chrono::microseconds compute_;
   // Reused by every request of the stream: (name, value) in the request.
   std::vector<std::pair<const std::string*, const std::string*>> features_;
 };
@@ -106,7 +110,7 @@ absl::StatusOr<std::unique_ptr<ModelSession>> PredictModel::NewSession(
       !status.ok()) {
     return status;
   }
-  return std::make_unique<PredictSession>(context);
+  return std::make_unique<PredictSession>(context, compute_);
 }
 
 }  // namespace sluice::models

@@ -13,6 +13,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "engine/models/demo_models.h"
 #include "tests/unit/models/fake_sink.h"
 
 namespace sluice::models::testing {
@@ -123,6 +124,25 @@ TEST(PredictModelTest, RefusesIngest) {
   ASSERT_FALSE(session.ok());
   EXPECT_EQ(session.status().code(), absl::StatusCode::kUnimplemented);
   EXPECT_THAT(session.status().message(), HasSubstr("serves Infer, Generate, Stream, not Ingest"));
+}
+
+TEST(PredictModelTest, ComputeTimeIsAModelParameterAndMovesItToTheModelPool) {
+  absl::StatusOr<ModelSpec> plain = MakeDemoModel("predict", {});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->execution, Execution::kInline);
+  absl::StatusOr<ModelSpec> computing = MakeDemoModel("predict", {{"compute_ms", "2.5"}});
+  ASSERT_TRUE(computing.ok()) << computing.status();
+  EXPECT_EQ(computing->execution, Execution::kModelPool);
+
+  for (const char* bad : {"-1", "fast", "60001"}) {
+    absl::StatusOr<ModelSpec> spec = MakeDemoModel("predict", {{"compute_ms", bad}});
+    ASSERT_FALSE(spec.ok()) << bad;
+    EXPECT_THAT(spec.status().message(), HasSubstr("parameter compute_ms: must be a number"));
+  }
+  absl::StatusOr<ModelSpec> unknown = MakeDemoModel("predict", {{"colour", "red"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.status().message(),
+              HasSubstr("parameter colour: not a parameter of kind predict (it takes compute_ms)"));
 }
 
 }  // namespace
