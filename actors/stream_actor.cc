@@ -196,8 +196,9 @@ bool StreamActor::AdmitStream(const CallMetadata* metadata) {
   tenant_load_ = environment_.admission->Tenant(tenant_);
   if (max_streams == 0) return true;
   if (!LoadCounter::TryAcquire(tenant_load_->streams, max_streams)) {
-    if (metrics_ != nullptr)
+    if (metrics_ != nullptr) {
       metrics_->AdmissionRejected(metrics::AdmissionReason::kTenantStreamLimit);
+    }
     Finish(OverLimit(absl::StrCat("tenant '", tenant_, "' is at its limit of ", max_streams,
                                   " concurrent streams (limits.max_streams_per_tenant)"),
                      settings_->retry_pushback),
@@ -545,7 +546,7 @@ void StreamActor::OnRead(ReadDone& read) {
   }
   ++unflushed_received_;
   if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
-  v1::InferRequest& request = read.request;
+  v1::InferRequest& request = *read.request;
   bool admitted = false;  // The first request is admitted with its model.
   if (resumable_ != nullptr && request.sequence() != 0) {
     if (request.sequence() <= resumable_->highest_request_sequence) {

@@ -47,10 +47,18 @@ struct StartStream {
 };
 /// From the transport: a read completed. `ok` false: the client half-closed
 /// (or the stream broke; a PeerCancelled follows then).
+///
+/// `request` points at the transport's read buffer, not a copy: a message
+/// is a slot in every block of a mailbox, so carrying the 184-byte request
+/// by value made every stream's mailbox blocks four times larger. The
+/// buffer is the stream's to read and move from until it asks for the next
+/// read, and lives while the call is not finished: only an actor that has
+/// not finished the call (and takes events only from its current port)
+/// dereferences it.
 struct ReadDone {
   bool ok = false;
   PortId port = 0;
-  v1::InferRequest request;
+  v1::InferRequest* request = nullptr;  // Non-null when `ok`.
 };
 /// From the transport: the outstanding write completed.
 /// A failed write (`ok` false) means the call is over; `deadline_expired`
@@ -111,6 +119,9 @@ struct EvictSession {};
 using StreamMessage =
     std::variant<std::monostate, StartStream, ReadDone, WriteDone, PeerCancelled, ReactorDone,
                  AbortStream, SessionOutput, AttachPort, AttachRefused, GraceExpired, EvictSession>;
+// Every block of a stream's mailbox holds 8 of these: an idle stream's memory
+// grows with this size (docs/benchmarks.md). Large payloads travel by pointer.
+static_assert(sizeof(StreamMessage) <= 64, "keep stream messages small");
 
 // ---- To a SessionActor ------------------------------------------------------
 

@@ -104,14 +104,17 @@ void CallCore::ReadDone(bool ok, v1::InferRequest& buffer) {
   }
   actors::ReadDone read;
   read.ok = ok;
-  if (ok) read.request = std::move(buffer);
+  if (ok) read.request = &buffer;  // The actor's until it starts the next read.
   Deliver(std::move(read));
 }
 
 void CallCore::ReadRequest(const v1::InferRequest& request) {
   actors::ReadDone read;
   read.ok = !request_delivered_;
-  if (read.ok) read.request = request;  // A copy: gRPC owns `request`.
+  // gRPC hands the call's request as const, but it is a message of the
+  // call's own that gRPC never reads again once the method has returned; the
+  // actor moves out of it instead of copying it.
+  if (read.ok) read.request = const_cast<v1::InferRequest*>(&request);
   request_delivered_ = true;
   // Called on the actor's own turn, so this only queues the message.
   actor_->Send(std::move(read));
