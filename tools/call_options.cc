@@ -69,13 +69,18 @@ constexpr absl::string_view kCallFlagsUsage =
 }  // namespace
 
 CommandLine::CommandLine(const CommandSpec& spec)
-    : spec_(spec), usage_(absl::StrCat(spec.usage_head, kCallFlagsUsage, spec.usage_tail)) {}
+    : spec_(spec),
+      usage_(absl::StrCat(spec.usage_head, spec.resume_flags ? kResumeFlagsUsage : "",
+                          kCallFlagsUsage, spec.usage_tail)) {}
 
 bool CommandLine::Parse(absl::Span<const char* const> args) {
   std::vector<FlagSpec> specs(std::begin(kCallFlags), std::end(kCallFlags));
   specs.insert(specs.end(), spec_.flags.begin(), spec_.flags.end());
   if (spec_.output_switches) {
     specs.insert(specs.end(), std::begin(kOutputFlags), std::end(kOutputFlags));
+  }
+  if (spec_.resume_flags) {
+    specs.insert(specs.end(), ResumeFlagSpecs().begin(), ResumeFlagSpecs().end());
   }
   absl::StatusOr<ParsedFlags> flags = ParseFlags(specs, args);
   if (!flags.ok()) {
@@ -117,6 +122,10 @@ absl::Status CommandLine::ParseCall() {
   }
   if (flags_.Has("raw")) call_.output = OutputFormat::kRaw;
   if (flags_.Has("json")) call_.output = OutputFormat::kJson;
+  // Without resume_flags these flags never parse, so this is nullopt.
+  absl::StatusOr<std::optional<ResumePolicy>> resume = ParseResumePolicy(flags_);
+  if (!resume.ok()) return resume.status();
+  call_.resume = *std::move(resume);
   return absl::OkStatus();
 }
 

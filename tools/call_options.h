@@ -20,6 +20,7 @@
 #include "sluice/v1/inference.pb.h"
 #include "tools/cli_flags.h"
 #include "tools/response_printer.h"
+#include "tools/resume_policy.h"
 
 namespace sluice::cli {
 
@@ -37,6 +38,8 @@ struct CallOptions {
   std::optional<absl::Duration> timeout;
   std::string timeout_text;
   OutputFormat output = OutputFormat::kText;
+  // Set by --resume (only on commands whose spec has resume_flags).
+  std::optional<ResumePolicy> resume;
 };
 
 // The fixed description of a subcommand's command line; each command keeps one as a constant.
@@ -47,10 +50,13 @@ struct CommandSpec {
   absl::Span<const FlagSpec> flags = {};
   // Whether it offers --raw and --json (which set CallOptions::output).
   bool output_switches = false;
+  // Whether it offers --resume and its flags (which set CallOptions::resume).
+  bool resume_flags = false;
   // Used when --model is not given; empty makes --model required.
   absl::string_view default_model = {};
   // The help text before the shared flags' lines (--target, --version, --param, --stream-id,
-  // --timeout, --help), through the command's own flag lines, and after them.
+  // --timeout, --help), through the command's own flag lines, and after them. The --resume
+  // flags' lines go between the command's own and the shared ones.
   absl::string_view usage_head = {};
   absl::string_view usage_tail = {};
   // How many positional arguments the command takes (0 or 1), and what a stray one is told,

@@ -20,40 +20,44 @@ int RunInfer(const CallOptions& options, const v1::InferRequest& request,
   return call.ReportEnd(status, 0);
 }
 
-int RunGenerate(const CallOptions& options, const v1::InferRequest& request,
-                absl::FunctionRef<absl::StatusOr<NextStep>(const v1::InferResponse&)> on_response,
-                const std::function<void()>& end_line) {
-  ClientCall call(options, "Generate");
+GenerateOutcome CallGenerate(ClientCall& call, const v1::InferRequest& request,
+                             OnGenerateResponse on_response) {
   std::unique_ptr<grpc::ClientReader<v1::InferResponse>> reader =
       call.stub().Generate(&call.context(), request);
-  uint64_t responses = 0;
-  absl::Status local;
-  bool stopped = false;
+  GenerateOutcome outcome;
   grpc::Status answer_error;
   v1::InferResponse response;
   while (reader->Read(&response)) {
-    ++responses;
+    ++outcome.responses;
     if (response.has_error()) {
       // The call's one request failed: nothing more will come for it.
       answer_error = AnswerStatus(grpc::Status::OK, response);
+      outcome.error_response = true;
       call.context().TryCancel();
       break;
     }
     absl::StatusOr<NextStep> next = on_response(response);
     if (!next.ok() || *next == NextStep::kStop) {
-      local = next.status();
-      stopped = true;
+      outcome.local = next.status();
+      outcome.stopped = true;
       call.context().TryCancel();
       break;
     }
   }
-  grpc::Status status = reader->Finish();
-  if (!answer_error.ok()) status = answer_error;
+  outcome.status = reader->Finish();
+  if (outcome.error_response) outcome.status = answer_error;
+  return outcome;
+}
+
+int RunGenerate(const CallOptions& options, const v1::InferRequest& request,
+                OnGenerateResponse on_response, const std::function<void()>& end_line) {
+  ClientCall call(options, "Generate");
+  const GenerateOutcome outcome = CallGenerate(call, request, on_response);
   // After a stop, the CANCELLED status is our own doing.
-  if (stopped && local.ok()) return kExitOk;
-  if (end_line && (!local.ok() || !status.ok())) end_line();
-  if (!local.ok()) return ReportLocalFailure(local);
-  return call.ReportEnd(status, responses);
+  if (outcome.stopped && outcome.local.ok()) return kExitOk;
+  if (end_line && (!outcome.local.ok() || !outcome.status.ok())) end_line();
+  if (!outcome.local.ok()) return ReportLocalFailure(outcome.local);
+  return call.ReportEnd(outcome.status, outcome.responses);
 }
 
 int RunIngest(const CallOptions& options, NextRequest next, v1::InferResponse* answer,

@@ -9,10 +9,14 @@
 #include <cstdint>
 #include <functional>
 
+#include <grpcpp/support/status.h>
+
 #include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sluice/v1/inference.pb.h"
 #include "tools/call_options.h"
+#include "tools/client_channel.h"
 
 namespace sluice::cli {
 
@@ -24,6 +28,27 @@ int RunInfer(const CallOptions& options, const v1::InferRequest& request,
 // What a command wants after a Generate response.
 enum class NextStep { kContinue, kStop };
 
+using OnGenerateResponse = absl::FunctionRef<absl::StatusOr<NextStep>(const v1::InferResponse&)>;
+
+// How one Generate call on a ClientCall ended.
+struct GenerateOutcome {
+  // The call's status, or the status an error response carried (the server sends a failed
+  // request's status as a message; the call is cancelled after it).
+  grpc::Status status;
+  bool error_response = false;
+  // on_response's error (a local failure, e.g. a full disk); the call was cancelled.
+  absl::Status local;
+  // on_response said kStop (the call was cancelled; that counts as success).
+  bool stopped = false;
+  uint64_t responses = 0;
+};
+
+// Sends `request` with Generate on `call` and passes each response that is not an error to
+// `on_response`, in order, until the call ends, an error response comes, or `on_response` stops
+// or fails.
+GenerateOutcome CallGenerate(ClientCall& call, const v1::InferRequest& request,
+                             OnGenerateResponse on_response);
+
 // Sends `request` with Generate and calls `on_response` for each response in order; an error
 // response fails the call with its status (the server sends it as a message). kStop ends
 // the call early (it is cancelled, and counts as success); an error from `on_response` (a local
@@ -31,8 +56,7 @@ enum class NextStep { kContinue, kStop };
 // code; a failure is printed after calling `end_line` (if given), which ends a line the command
 // left open (a progress bar, a token stream) so that the message starts on a fresh line.
 int RunGenerate(const CallOptions& options, const v1::InferRequest& request,
-                absl::FunctionRef<absl::StatusOr<NextStep>(const v1::InferResponse&)> on_response,
-                const std::function<void()>& end_line = nullptr);
+                OnGenerateResponse on_response, const std::function<void()>& end_line = nullptr);
 
 // Fills in the next request's payload (and any parameters of its own) and returns true; returns
 // false at the end of the input, or an error for a local failure (a bad file).

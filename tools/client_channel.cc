@@ -16,16 +16,17 @@
 
 namespace sluice::cli {
 
-std::shared_ptr<grpc::Channel> MakeClientChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> MakeClientChannel(const std::string& target, Connection connection) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
+  if (connection == Connection::kOwn) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 
-ClientCall::ClientCall(const CallOptions& options, absl::string_view method)
+ClientCall::ClientCall(const CallOptions& options, absl::string_view method, Connection connection)
     : options_(options),
       method_(method),
-      channel_(MakeClientChannel(options.target)),
+      channel_(MakeClientChannel(options.target, connection)),
       stub_(v1::Inference::NewStub(channel_)) {
   ApplyDeadline(options, &context_);
 }

@@ -24,9 +24,16 @@ namespace sluice::cli {
 // Large enough for a whole generated document or an embedding batch in one response.
 inline constexpr int kMaxReceiveMessageBytes = 64 * 1024 * 1024;
 
+// Whether a channel may share its connection with other channels to the same target (gRPC's
+// global subchannel pool), or makes its own. A reconnecting client wants its own: a shared one
+// may still be in gRPC's reconnect backoff (up to 2 minutes) and fail each new call at once,
+// which would make our own backoff meaningless.
+enum class Connection { kShared, kOwn };
+
 // An insecure channel to `target` ("host:port" or any gRPC target URI) with a 64 MiB receive
 // limit. Never fails here: connection errors surface as UNAVAILABLE on the first RPC.
-std::shared_ptr<grpc::Channel> MakeClientChannel(const std::string& target);
+std::shared_ptr<grpc::Channel> MakeClientChannel(const std::string& target,
+                                                 Connection connection = Connection::kShared);
 
 // One call of a subcommand: a channel to --target, a stub and a context with the --timeout
 // deadline. Owned by the command, on its stack; used from the main thread, except that
@@ -34,7 +41,8 @@ std::shared_ptr<grpc::Channel> MakeClientChannel(const std::string& target);
 class ClientCall {
  public:
   // `method` names the sluice.v1.Inference method in failure hints ("Infer", "Generate", ...).
-  ClientCall(const CallOptions& options, absl::string_view method);
+  ClientCall(const CallOptions& options, absl::string_view method,
+             Connection connection = Connection::kShared);
 
   v1::Inference::Stub& stub() { return *stub_; }
   grpc::ClientContext& context() { return context_; }

@@ -13,6 +13,7 @@
 #include "tools/client_channel.h"
 #include "tools/command.h"
 #include "tools/response_printer.h"
+#include "tools/resumable_calls.h"
 
 namespace sluice::cli {
 namespace {
@@ -25,6 +26,7 @@ constexpr CommandSpec kSpec = {
     .name = "generate",
     .flags = kFlags,
     .output_switches = true,
+    .resume_flags = true,
     .usage_head = R"(Usage: sluice generate --model NAME [--prompt TEXT] [flags]
 
 Calls sluice.v1.Inference/Generate: one request, a stream of responses. Prints
@@ -40,6 +42,10 @@ Flags:
   --json                print one JSON object per response instead
 )",
     .usage_tail = R"(
+With --resume, a lost call (UNAVAILABLE, CANCELLED, a reset stream) is
+resumed on a new connection after a backoff; progress notes go to stderr and
+the output carries every response once. Any other status ends the command.
+
 Exit status: 0 if the call ended with status OK, 1 if it failed or the server
 answered with an error (printed as "sluice: <CODE>: <message>"), 2 on a usage
 error.
@@ -47,6 +53,7 @@ error.
 Examples:
   sluice generate --model tokens --prompt "Once upon a time"
   sluice generate --model tokens --prompt hi --param max_tokens=5 --raw
+  sluice generate --model tokens --prompt hi --resume --session story-1
 )",
     .positional_hint = "use --prompt TEXT to send text",
 };
@@ -62,13 +69,13 @@ int RunGenerateCommand(absl::Span<const char* const> args) {
   ResponsePrinter printer(options.output, stdout, stderr);
   bool output_ok = true;
   auto end_line = [&] { output_ok = printer.Finish(); };
-  int exit_code = RunGenerate(
-      options, request,
-      [&](const v1::InferResponse& response) -> absl::StatusOr<NextStep> {
-        if (!printer.Print(response)) return StdoutWriteError();
-        return NextStep::kContinue;
-      },
-      end_line);
+  auto print = [&](const v1::InferResponse& response) -> absl::StatusOr<NextStep> {
+    if (!printer.Print(response)) return StdoutWriteError();
+    return NextStep::kContinue;
+  };
+  int exit_code = options.resume.has_value()
+                      ? RunResumableGenerate(options, request, print, end_line)
+                      : RunGenerate(options, request, print, end_line);
   if (exit_code != kExitOk) return exit_code;
   end_line();
   return output_ok ? kExitOk : ReportLocalFailure(StdoutWriteError());

@@ -9,6 +9,7 @@
 
 #include "tools/bidi_stream.h"
 #include "tools/call_options.h"
+#include "tools/resumable_calls.h"
 
 namespace sluice::cli {
 namespace {
@@ -16,6 +17,7 @@ namespace {
 constexpr CommandSpec kSpec = {
     .name = "session",
     .output_switches = true,
+    .resume_flags = true,
     .usage_head = R"(Usage: sluice session --model NAME [flags]
 
 Opens one bidirectional Stream RPC and keeps it open: each line read from stdin
@@ -24,6 +26,11 @@ is one request on it (sequence 1, 2, 3, ...), so the model's per-stream state
 they arrive, a newline after each request's final one. When stdin is a terminal
 a "> " prompt on stderr asks for the next line; end the session with Ctrl-D.
 Per-request errors go to stderr and the session continues.
+
+With --resume the session survives a lost connection: it reconnects after a
+backoff, resumes, and sends again (with their original sequence) the requests
+that have no final response yet; the server runs none of them twice and the
+output carries every response once.
 
 Flags:
   --model NAME          model to talk to (required)
@@ -37,6 +44,7 @@ usage error.
 Examples:
   sluice session --model tokens --param max_tokens=8
   printf 'hello\nagain\n' | sluice session --model echo
+  sluice session --model tokens --resume --max-retries 20
 )",
     .positional_hint = "type requests on stdin",
 };
@@ -49,7 +57,7 @@ int RunSessionCommand(absl::Span<const char* const> args) {
   StreamOptions options;
   options.call = command_line.call();
   options.prompt_marker = isatty(STDIN_FILENO) == 1;
-  return RunBidiStream(options);
+  return options.call.resume.has_value() ? RunResumableStream(options) : RunBidiStream(options);
 }
 
 }  // namespace sluice::cli

@@ -5,6 +5,12 @@
   example.py [--target HOST:PORT] demo
       One call of each RPC kind: Infer (echo), Generate (tokens), Ingest
       (sensors), and a Stream session (echo).
+  example.py [--target HOST:PORT] generate [--model tokens] [--prompt TEXT]
+             [--session ID] [--drop-after N]
+      Generate in a resumable session: when the call is lost it reconnects
+      with backoff and resumes after the last token received, so the text is
+      printed exactly once. --drop-after N cancels the call after N tokens,
+      as a lost connection would, to show a resume.
   example.py [--target HOST:PORT] session [--model echo]
       An interactive bidi session: each stdin line is one request, each answer
       is printed. When the connection breaks (the server restarts, say), it
@@ -177,16 +183,50 @@ def resilient_session(client: Client, model: str, lines, backoff: Backoff) -> in
             time.sleep(delay)
 
 
+def resumable_generate(client: Client, model: str, prompt: str, session_id: str | None,
+                       drop_after: int) -> int:
+    """Prints one generation as running text, resuming it after lost calls."""
+    def on_reconnect(error: SluiceError, delay: float) -> None:
+        log(f"\nlost the call ({error}); resuming after token {generation.last_sequence} "
+            f"in {delay:.2f} s")
+
+    generation = client.generate_resumable(model, prompt, session_id=session_id,
+                                           on_reconnect=on_reconnect)
+    try:
+        with generation:
+            for response in generation:
+                print(response.payload.decode(errors="replace"),
+                      end="\n" if response.final else "", flush=True)
+                if response.sequence == drop_after:
+                    generation.drop_call_for_test()
+    except SluiceError as error:
+        log(f"\ngenerate failed: {error}")
+        return 1
+    log(f"session {generation.session_id}: {generation.last_sequence} responses, "
+        f"{generation.reconnects} resume(s)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", default="127.0.0.1:50051", help="sluiced's HOST:PORT")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("demo", help="one call of each RPC kind")
+    generate = commands.add_parser("generate", help="a generation that resumes after lost calls")
+    generate.add_argument("--model", default="tokens")
+    generate.add_argument("--prompt", default="Once upon a time")
+    generate.add_argument("--session", help="the session id (default: a random one)")
+    generate.add_argument("--drop-after", type=int, default=0, metavar="N",
+                          help="cancel the call after N tokens to show a resume")
     session = commands.add_parser("session", help="a bidi session from stdin that reconnects")
     session.add_argument("--model", default="echo")
     args = parser.parse_args()
 
+    if args.command == "generate":
+        with Client(args.target, timeout=None, options=RECONNECT_CHANNEL_OPTIONS) as client:
+            return resumable_generate(client, args.model, args.prompt, args.session,
+                                      args.drop_after)
     if args.command == "session":
         with Client(args.target, options=RECONNECT_CHANNEL_OPTIONS) as client:
             return resilient_session(client, args.model, sys.stdin, Backoff())

@@ -11,8 +11,13 @@ When they are not there, they are generated once per process from the
 repository's proto/ (or $SLUICE_PROTO_DIR) with grpc_tools into a temporary
 directory; the stubs are never written into the source tree.
 
+Client.generate_resumable opens Generate as a resumable session: when the
+call is lost it reconnects with backoff and resumes, yielding every response
+exactly once (docs/resilience.md).
+
 Thread safety: a Client may be shared by threads. A Session may be fed by one
-thread (send, close_send) while another reads it.
+thread (send, close_send) while another reads it. A ResumableGeneration is
+read by one thread.
 """
 
 from __future__ import annotations
@@ -21,20 +26,24 @@ import atexit
 import importlib
 import os
 import queue
+import random
 import shutil
 import sys
 import tempfile
 import threading
+import time
 import uuid
-from typing import Iterable, Iterator, Mapping, Optional, Tuple, Union
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 import grpc
 
 __all__ = [
     "Client",
+    "ResumableGeneration",
     "Session",
     "SluiceError",
     "inference_pb2",
+    "is_retryable",
     "load_stubs",
     "make_request",
     "response_error",
@@ -121,6 +130,15 @@ def response_error(response) -> Optional[SluiceError]:
         return None
     code = _CODES_BY_NUMBER.get(response.error.code, grpc.StatusCode.UNKNOWN)
     return SluiceError(code, response.error.message, response=response)
+
+
+def is_retryable(error: SluiceError) -> bool:
+    """Whether the call was lost rather than answered, so that its session may
+    be resumed on a new call: UNAVAILABLE, CANCELLED (when this client did not
+    cancel it) and the INTERNAL "RST_STREAM" of a stream reset under it."""
+    if error.code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED):
+        return True
+    return error.code == grpc.StatusCode.INTERNAL and "RST_STREAM" in error.message
 
 
 def _as_bytes(payload: Payload) -> bytes:
@@ -213,6 +231,31 @@ class Client:
         finally:
             call.cancel()  # A no-op once the call has ended.
 
+    def generate_resumable(self, model: str, payload: Payload = b"",
+                           parameters: Parameters = None, *, session_id: Optional[str] = None,
+                           max_retries: int = 10, initial_backoff: float = 0.1,
+                           max_backoff: float = 5.0, version: str = "", stream_id: str = "",
+                           timeout: Optional[float] = None,
+                           on_reconnect: Optional[Callable[[SluiceError, float], None]] = None
+                           ) -> "ResumableGeneration":
+        """Generate in a resumable session (metadata sluice-session): an
+        iterator of InferResponses that survives lost calls. After a retryable
+        failure (see is_retryable) it waits (initial_backoff seconds, doubling
+        with jitter up to max_backoff), resumes the session on a new call after
+        the last response received, and goes on: every response is yielded
+        exactly once, in order. It raises SluiceError after max_retries waits
+        in a row without a response, on any other status (NOT_FOUND: the
+        server no longer holds the session; OUT_OF_RANGE: it no longer holds
+        what was missed), and on an error response. `timeout` covers all calls
+        together (default: the client's). `on_reconnect(error, delay)` is
+        called before each wait. The session id is random unless given."""
+        request = make_request(model, payload, parameters, sequence=1, stream_id=stream_id,
+                               version=version)
+        return ResumableGeneration(
+            self, request, session_id=session_id or f"py-{uuid.uuid4().hex}",
+            max_retries=max_retries, initial_backoff=initial_backoff, max_backoff=max_backoff,
+            timeout=self._timeout(timeout), on_reconnect=on_reconnect)
+
     def ingest(self, model: str, requests: Iterable[Union[Payload, Tuple[Payload, Parameters]]],
                *, version: str = "", stream_id: str = "", timeout: Optional[float] = None):
         """Client streaming: sends each item (a payload, a (payload, parameters)
@@ -244,6 +287,113 @@ class Client:
         sets a deadline, since sessions are long-lived."""
         return Session(self, model, version=version, stream_id=stream_id,
                        first_sequence=first_sequence, timeout=timeout)
+
+
+class ResumableGeneration:
+    """The responses of one Generate in a resumable session, made with
+    Client.generate_resumable. Iterate it; `last_sequence` is the last response
+    sequence received and `reconnects` counts the resumes so far. close() (or
+    leaving it as a context manager) cancels the call and ends the iteration.
+    Owned by its creator and read by one thread."""
+
+    # The jitter of each wait: a factor in [1 - _JITTER, 1 + _JITTER], so that
+    # clients that lost the same server do not all come back at once.
+    _JITTER = 0.2
+
+    def __init__(self, client: Client, request, *, session_id: str, max_retries: int,
+                 initial_backoff: float, max_backoff: float, timeout: Optional[float],
+                 on_reconnect: Optional[Callable[[SluiceError, float], None]]):
+        self.session_id = session_id
+        self.last_sequence = 0
+        self.reconnects = 0
+        self._client = client
+        self._request = request
+        self._max_retries = max_retries
+        self._initial_backoff = initial_backoff
+        self._max_backoff = max(max_backoff, initial_backoff)
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self._on_reconnect = on_reconnect
+        self._call = None
+        self._closed = False
+        self._responses = self._run()
+
+    def __iter__(self) -> "ResumableGeneration":
+        return self
+
+    def __next__(self):
+        return next(self._responses)
+
+    def __enter__(self) -> "ResumableGeneration":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._call is not None:
+            self._call.cancel()
+        self._responses.close()
+
+    def drop_call_for_test(self) -> None:
+        """Cancels the current call as a lost connection would: the server
+        holds the session, and the iteration goes on by resuming it."""
+        self._call.cancel()
+
+    def _open(self, resume: bool) -> None:
+        metadata = list(self._client._metadata or []) + [("sluice-session", self.session_id)]
+        if resume:
+            metadata.append(("sluice-resume-after", str(self.last_sequence)))
+        timeout = None
+        if self._deadline is not None:
+            timeout = max(0.0, self._deadline - time.monotonic())
+        # A resumed Generate carries the request again; the server ignores it.
+        self._call = self._client._stub.Generate(self._request, timeout=timeout,
+                                                 metadata=metadata)
+
+    def _run(self) -> Iterator:
+        resume = False
+        received = False
+        waits = 0  # Waits in a row without a response since.
+        base_delay = self._initial_backoff
+        while True:
+            self._open(resume)
+            try:
+                for response in self._call:
+                    if response.sequence <= self.last_sequence:
+                        continue  # Received before; the server replays only after it.
+                    self.last_sequence = response.sequence
+                    received = True
+                    waits, base_delay = 0, self._initial_backoff
+                    if (failure := response_error(response)) is not None:
+                        failure.method = "Generate"
+                        raise failure
+                    yield response
+                return
+            except grpc.RpcError as error:
+                failure = self._client._error(error, "Generate")
+            finally:
+                self._call.cancel()  # A no-op once the call has ended.
+            if self._closed:
+                return
+            if resume and not received and failure.code == grpc.StatusCode.NOT_FOUND:
+                # Nothing ever came back, so the first call may not have reached
+                # the server, which then has no session to resume: open it.
+                resume = False
+                continue
+            if not is_retryable(failure) or waits >= self._max_retries:
+                raise failure
+            delay = min(self._max_backoff,
+                        base_delay * random.uniform(1 - self._JITTER, 1 + self._JITTER))
+            base_delay = min(self._max_backoff, base_delay * 2)
+            if self._deadline is not None and time.monotonic() + delay >= self._deadline:
+                raise failure
+            waits += 1
+            self.reconnects += 1
+            if self._on_reconnect is not None:
+                self._on_reconnect(failure, delay)
+            time.sleep(delay)
+            resume = True
 
 
 _END = object()

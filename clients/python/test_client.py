@@ -26,7 +26,7 @@ import unittest
 
 import grpc
 
-from sluice_client import Client, SluiceError, response_error
+from sluice_client import Client, SluiceError, is_retryable, response_error
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SLUICED = ""
@@ -232,6 +232,66 @@ class GenerateTest(ClientTestCase):
         self.assertIn("no-such-model", caught.exception.message)
 
 
+class ResumeTest(ClientTestCase):
+    """Generate in a resumable session, across lost calls."""
+
+    def test_generation_resumed_after_lost_calls_yields_every_token_once(self) -> None:
+        count = 300
+        reconnects = []
+        generation = self.client.generate_resumable(
+            "tokens", "Once upon a time", {"max_tokens": count}, session_id="py-resume-tokens",
+            initial_backoff=0.01, on_reconnect=lambda error, delay: reconnects.append(error))
+        responses = []
+        with generation:
+            for response in generation:
+                responses.append(response)
+                # Lost twice: the server holds the session for a resume.
+                if len(responses) in (40, 170):
+                    generation.drop_call_for_test()
+        self.assertEqual([r.parameters["token_index"] for r in responses],
+                         [str(i) for i in range(count)])
+        self.assertEqual([r.sequence for r in responses], list(range(1, count + 1)))
+        self.assertEqual([r.final for r in responses], [False] * (count - 1) + [True])
+        self.assertEqual(generation.reconnects, 2)
+        self.assertEqual(generation.last_sequence, count)
+        self.assertEqual([e.code for e in reconnects], [grpc.StatusCode.CANCELLED] * 2)
+        self.assertTrue(all(is_retryable(e) for e in reconnects))
+
+    def test_session_id_in_use_is_raised_without_reconnecting(self) -> None:
+        slow = self.client.generate_resumable("tokens", "slow", {"max_tokens": 1000,
+                                                                 "tokens_per_second": 5},
+                                              session_id="py-resume-taken")
+        with slow:
+            next(slow)  # The session is open now.
+            second = self.client.generate_resumable("tokens", "again",
+                                                    session_id="py-resume-taken")
+            with self.assertRaises(SluiceError) as caught:
+                next(second)
+        self.assertEqual(caught.exception.code, grpc.StatusCode.ALREADY_EXISTS)
+        self.assertIn("py-resume-taken", caught.exception.message)
+        self.assertEqual(second.reconnects, 0)
+
+    def test_unknown_model_is_raised_without_reconnecting(self) -> None:
+        generation = self.client.generate_resumable("no-such-model", "x")
+        with self.assertRaises(SluiceError) as caught:
+            list(generation)
+        self.assertEqual(caught.exception.code, grpc.StatusCode.NOT_FOUND)
+        self.assertIn("no-such-model", caught.exception.message)
+        self.assertEqual(generation.reconnects, 0)
+
+    def test_unreachable_server_gives_up_after_max_retries(self) -> None:
+        with socket.socket() as probe:  # Bound, not listening: connecting is refused.
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+            with Client(f"127.0.0.1:{port}") as client:
+                generation = client.generate_resumable("tokens", "x", max_retries=2,
+                                                       initial_backoff=0.01)
+                with self.assertRaises(SluiceError) as caught:
+                    list(generation)
+        self.assertEqual(caught.exception.code, grpc.StatusCode.UNAVAILABLE)
+        self.assertEqual(generation.reconnects, 2)
+
+
 class IngestTest(ClientTestCase):
     """Client streaming."""
 
@@ -297,6 +357,14 @@ class ExampleTest(unittest.TestCase):
             self.assertIn(line, output)
         if "UNIMPLEMENTED" not in output and "NOT_FOUND" not in output:
             self.assertEqual(example.returncode, 0, output)
+
+    def test_generate_resumes_a_dropped_tokens_call(self) -> None:
+        example = self.run_example("--target", SERVER.target, "generate", "--model", "tokens",
+                                   "--session", "py-example-tokens", "--drop-after", "5")
+        output, _ = example.communicate(timeout=60)
+        self.assertEqual(example.returncode, 0, output)
+        self.assertIn("resuming after token 5 in ", output)
+        self.assertIn("session py-example-tokens: 16 responses, 1 resume(s)", output)
 
     def test_session_reconnects_after_a_server_restart(self) -> None:
         first = Sluiced(SLUICED, "127.0.0.1:0", "--drain_seconds", "0")

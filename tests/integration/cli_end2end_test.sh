@@ -118,6 +118,35 @@ expect "$WORK/out" "$(printf 'one\ntwo\nthree')"
 printf 'a b\n' | run 0 stream --target "$TARGET" --model echo --json
 expect_grep "$WORK/out" '"payload":"a b"}$'
 
+# A resumable session with nothing lost looks like a plain call: the same
+# output, nothing on stderr. (Cut connections: sluice_cli_resume_test.)
+echo "== --resume"
+run 0 help generate
+expect_grep "$WORK/out" "^  --resume "
+expect_grep "$WORK/out" "^  --retry-backoff-ms MS "
+run 0 help session
+expect_grep "$WORK/out" "^  --max-retries N "
+run 0 generate --target "$TARGET" --model tokens --prompt hello --param max_tokens=5 --raw --resume
+[ "$(wc -l <"$WORK/out")" -eq 5 ] || fail "expected 5 tokens: $(cat "$WORK/out")"
+expect_grep "$WORK/out" "^seq=5 req=1 ts=0 final=1 "
+[ ! -s "$WORK/err" ] || fail "generate --resume wrote to stderr: $(cat "$WORK/err")"
+printf 'one\ntwo\nthree\n' | run 0 session --target "$TARGET" --model echo --resume --session cli-e2e
+expect "$WORK/out" "$(printf 'one\ntwo\nthree')"
+[ ! -s "$WORK/err" ] || fail "session --resume wrote to stderr: $(cat "$WORK/err")"
+# Not retried: the server's answer, not a lost connection.
+run 1 generate --target "$TARGET" --model nope --resume
+expect_grep "$WORK/err" "^sluice: NOT_FOUND: model 'nope'"
+run 2 generate --target "$TARGET" --model tokens --session s
+expect_grep "$WORK/err" "^sluice generate: --session needs --resume"
+run 2 session --target "$TARGET" --model echo --retry-backoff-ms 10
+expect_grep "$WORK/err" "^sluice session: --retry-backoff-ms needs --resume"
+run 2 session --target "$TARGET" --model echo --resume --max-retries lots
+expect_grep "$WORK/err" "^sluice session: --max-retries wants a whole number from 0 to 1000, got 'lots'"
+run 2 generate --target "$TARGET" --model tokens --resume --session "two words"
+expect_grep "$WORK/err" "^sluice generate: --session wants 1 to 256 printable ASCII characters"
+run 2 stream --target "$TARGET" --model echo --resume
+expect_grep "$WORK/err" "^sluice stream: unknown flag '--resume'"
+
 if serves sensors "ingest"; then
   echo "== ingest"
   cat >"$WORK/readings.csv" <<'EOF'
