@@ -722,6 +722,10 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
     credits_.Release();
     // Rejected requests hold credits but were not counted.
     if (counted_requests_ > credits_.in_use()) ReleaseRequest();
+    // Before the response goes out: a client that has it and then reads the
+    // metrics must see the credit back (this turn may be preempted between
+    // the write and its end).
+    gauge_credits_in_use_.store(credits_.in_use(), std::memory_order_relaxed);
   }
   if (output.half_close_done) session_done_ = true;
   if (!output.fatal.ok()) {

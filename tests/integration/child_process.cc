@@ -2,6 +2,8 @@
 
 #include "tests/integration/child_process.h"
 
+#include <gtest/gtest.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +34,13 @@ ChildProcess::~ChildProcess() {
     waitpid(pid_, nullptr, 0);
   }
   if (stdout_fd_ >= 0) close(stdout_fd_);
+}
+
+std::string ChildProcess::ReadLineAfter(const std::string& prefix) {
+  const std::optional<std::string> line = ReadLine();
+  EXPECT_TRUE(line.has_value() && line->rfind(prefix, 0) == 0)
+      << "expected a line starting '" << prefix << "', got '" << line.value_or("(eof)") << "'";
+  return line.has_value() && line->rfind(prefix, 0) == 0 ? line->substr(prefix.size()) : "";
 }
 
 std::optional<std::string> ChildProcess::ReadLine() {

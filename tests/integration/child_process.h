@@ -26,6 +26,10 @@ class ChildProcess {
   bool started() const { return pid_ > 0; }
   /// The next line of stdout, without its newline; nullopt at end of file.
   std::optional<std::string> ReadLine();
+  /// The next line of stdout after `prefix`, which it must start with (a
+  /// test failure otherwise, and then ""): for the lines sluiced prints at
+  /// start ("sluiced listening on HOST:PORT").
+  std::string ReadLineAfter(const std::string& prefix);
   void Signal(int signal_number) const;
   /// Waits for the child to exit; its exit status, or -1 if it was killed.
   int Wait();

@@ -42,10 +42,10 @@ class Sluiced {
                                      "127.0.0.1:0"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<ChildProcess>(argv);
-    target_ = After(process_->ReadLine(), "sluiced listening on ");
-    const std::string metrics = After(process_->ReadLine(), "sluiced metrics on http://");
+    target_ = process_->ReadLineAfter("sluiced listening on ");
+    const std::string metrics = process_->ReadLineAfter("sluiced metrics on http://");
     metrics_port_ = std::atoi(metrics.substr(metrics.rfind(':') + 1).c_str());
-    admin_target_ = After(process_->ReadLine(), "sluiced admin on ");
+    admin_target_ = process_->ReadLineAfter("sluiced admin on ");
     admin_ = admin::v1::Admin::NewStub(
         grpc::CreateChannel(admin_target_, grpc::InsecureChannelCredentials()));
   }
@@ -102,12 +102,6 @@ class Sluiced {
   }
 
  private:
-  static std::string After(const std::optional<std::string>& line, const std::string& prefix) {
-    EXPECT_TRUE(line.has_value() && line->rfind(prefix, 0) == 0)
-        << "expected a line starting '" << prefix << "', got '" << line.value_or("(eof)") << "'";
-    return line.has_value() && line->size() >= prefix.size() ? line->substr(prefix.size()) : "";
-  }
-
   std::unique_ptr<ChildProcess> process_;
   std::string target_;
   std::string admin_target_;

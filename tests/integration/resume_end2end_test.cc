@@ -44,6 +44,19 @@ int ReadContiguous(grpc::ClientReaderInterface<v1::InferResponse>& reader, int c
   return read;
 }
 
+// Opens session `id` with a Stream call on ledger, has one request
+// answered (so the server holds the session), and loses the call.
+void OpenAndLoseLedgerSession(v1::Inference::Stub& stub, const std::string& id) {
+  grpc::ClientContext context;
+  SessionMetadata(context, id);
+  auto stream = stub.Stream(&context);
+  ASSERT_TRUE(stream->Write(MakeRequest("ledger", "a", 1)));
+  v1::InferResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  context.TryCancel();
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
 TEST(ResumeEnd2endTest, GenerateResumedAfterALostCallDeliversEveryResponseOnce) {
   TestServer server;
   auto stub = server.NewStub();
@@ -257,16 +270,7 @@ TEST(ResumeEnd2endTest, BadSessionMetadataGetsClearStatuses) {
 TEST(ResumeEnd2endTest, ResumingWithAnotherMethodIsInvalidArgument) {
   TestServer server;
   auto stub = server.NewStub();
-  {
-    grpc::ClientContext context;
-    SessionMetadata(context, "mixed");
-    auto stream = stub->Stream(&context);
-    ASSERT_TRUE(stream->Write(MakeRequest("ledger", "a", 1)));
-    v1::InferResponse response;
-    ASSERT_TRUE(stream->Read(&response));
-    context.TryCancel();
-    stream->Finish();
-  }
+  OpenAndLoseLedgerSession(*stub, "mixed");
   grpc::ClientContext context;
   SessionMetadata(context, "mixed", 1);
   auto reader = stub->Generate(&context, MakeRequest("ledger", "b", 2));
@@ -280,16 +284,7 @@ TEST(ResumeEnd2endTest, ResumingWithAnotherMethodIsInvalidArgument) {
 TEST(ResumeEnd2endTest, DrainEvictsHeldSessionsAndTellsTheirModels) {
   auto server = std::make_unique<TestServer>();
   auto stub = server->NewStub();
-  {
-    grpc::ClientContext context;
-    SessionMetadata(context, "held");
-    auto stream = stub->Stream(&context);
-    ASSERT_TRUE(stream->Write(MakeRequest("ledger", "a", 1)));
-    v1::InferResponse response;
-    ASSERT_TRUE(stream->Read(&response));
-    context.TryCancel();
-    stream->Finish();
-  }
+  OpenAndLoseLedgerSession(*stub, "held");
   // Grace is 30 s, the drain 5 s: the held session must not hold it up, and
   // the destructor checks that nothing outlived the shutdown.
   std::shared_ptr<LedgerModel> ledger = server->ledger;

@@ -33,9 +33,9 @@ class SluicedChild {
     process_ = std::make_unique<ChildProcess>(std::vector<std::string>{
         SLUICED_PATH, "--listen", "127.0.0.1:0", "--metrics_address", "", "--admin_address",
         "127.0.0.1:0", "--drain_seconds", drain_seconds});
-    target_ = After(process_->ReadLine(), "sluiced listening on ");
+    target_ = process_->ReadLineAfter("sluiced listening on ");
     admin_ = admin::v1::Admin::NewStub(grpc::CreateChannel(
-        After(process_->ReadLine(), "sluiced admin on "), grpc::InsecureChannelCredentials()));
+        process_->ReadLineAfter("sluiced admin on "), grpc::InsecureChannelCredentials()));
   }
 
   const std::string& target() const { return target_; }
@@ -46,12 +46,6 @@ class SluicedChild {
   }
 
  private:
-  static std::string After(const std::optional<std::string>& line, const std::string& prefix) {
-    EXPECT_TRUE(line.has_value() && line->rfind(prefix, 0) == 0)
-        << "expected a line starting '" << prefix << "', got '" << line.value_or("(eof)") << "'";
-    return line.has_value() && line->size() >= prefix.size() ? line->substr(prefix.size()) : "";
-  }
-
   std::unique_ptr<ChildProcess> process_;
   std::string target_;
   std::unique_ptr<admin::v1::Admin::Stub> admin_;
