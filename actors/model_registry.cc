@@ -48,7 +48,7 @@ absl::Status ModelRegistry::Add(ModelSpec spec) {
   versions.push_back(ModelEntry{std::move(spec.name), std::move(spec.version),
                                 std::move(spec.model), spec.max_credits_per_stream, spec.execution,
                                 nullptr, std::nullopt, spec.worker_threads, spec.max_streams,
-                                spec.max_requests_in_flight, nullptr, nullptr});
+                                spec.max_requests_in_flight, nullptr, spec.timeout, nullptr});
   std::sort(versions.begin(), versions.end(), [](const ModelEntry& a, const ModelEntry& b) {
     return VersionLess(a.version, b.version);
   });

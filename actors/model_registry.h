@@ -4,6 +4,7 @@
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -40,6 +41,7 @@ struct ModelEntry {
   uint32_t max_streams = 0;
   uint32_t max_requests_in_flight = 0;
   std::shared_ptr<LoadCounter> load;
+  std::chrono::milliseconds timeout{0};  // ModelSpec::timeout.
   /// Whether the model takes new streams (Engine::SetModelServing); shared by
   /// every version of the name. Null: always (a registry the engine has not
   /// prepared).

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "actors/actor_census.h"
 #include "actors/admission.h"
 #include "actors/live_streams.h"
@@ -182,7 +183,12 @@ void StreamActor::OnStart(StartStream& start) {
       return;
     }
   }
-  if (server_deadline_) ArmServerDeadline();
+  if (server_deadline_) {
+    ArmServerDeadline(deadline_, absl::DeadlineExceededError(
+                                     "the server's deadline for this call passed "
+                                     "(deadlines.default_seconds or deadlines.max_seconds in the "
+                                     "server's config)"));
+  }
   MaybeStartRead();
 }
 
@@ -696,8 +702,22 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   model_metrics_ = entry->instruments.get();
   // Release: a scrape that reads the pointer (acquire) sees the series' name.
   gauge_model_.store(model_metrics_, std::memory_order_release);
+  auto deadline = deadline_;
+  if (entry->timeout.count() > 0) {
+    const auto model_deadline =
+        std::chrono::system_clock::now() +
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(entry->timeout);
+    if (model_deadline < deadline) {
+      deadline = model_deadline;
+      ArmServerDeadline(
+          deadline, absl::DeadlineExceededError(absl::StrCat(
+                        "model ", DescribeModel(entry->name, ""), " took longer than its limit of ",
+                        absl::FormatDuration(absl::FromChrono(entry->timeout)),
+                        " (models[].timeout_seconds)")));
+    }
+  }
   session_context_ = std::make_shared<SessionContext>(request.stream_id(), entry->name,
-                                                      entry->version, deadline_, kind_);
+                                                      entry->version, deadline, kind_);
   session_ = std::make_shared<SessionActor>(
       environment_.census,
       entry->execution == Execution::kInline ? environment_.stream_executor
@@ -1055,20 +1075,20 @@ void StreamActor::RefreshSettings() {
   MaybeGrant();
 }
 
-void StreamActor::ArmServerDeadline() {
-  const auto remaining = deadline_ - std::chrono::system_clock::now();
+void StreamActor::ArmServerDeadline(std::chrono::system_clock::time_point deadline,
+                                    absl::Status expired) {
+  const auto remaining = deadline - std::chrono::system_clock::now();
+  // A timer armed before (the server's deadline) is replaced: this one is
+  // earlier. Its handler then sees operation_aborted.
   deadline_timer_.emplace(environment_.stream_executor);
   deadline_timer_->expires_after(
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining));
   std::weak_ptr<Actor<StreamMessage>> weak = weak_from_this();
-  deadline_timer_->async_wait([weak](const boost::system::error_code& error) {
-    if (error) return;  // Cancelled: the stream ended first.
-    if (auto self = weak.lock()) {
-      self->Send(AbortStream{absl::DeadlineExceededError(
-          "the server's deadline for this call passed (deadlines.default_seconds or "
-          "deadlines.max_seconds in the server's config)")});
-    }
-  });
+  deadline_timer_->async_wait(
+      [weak, expired = std::move(expired)](const boost::system::error_code& error) {
+        if (error) return;  // Cancelled: the stream ended first.
+        if (auto self = weak.lock()) self->Send(AbortStream{expired});
+      });
 }
 
 void StreamActor::PublishGauges() {

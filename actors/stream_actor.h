@@ -157,7 +157,9 @@ class StreamActor final : public Actor<StreamMessage> {
   void PublishGauges();
   // Picks up settings a live config change published since the last step.
   void RefreshSettings();
-  void ArmServerDeadline();
+  // Ends the stream with `expired` at `deadline` (the server's, or its
+  // model's timeout), replacing an earlier-armed timer.
+  void ArmServerDeadline(std::chrono::system_clock::time_point deadline, absl::Status expired);
 
   const StreamEnvironment& environment_;
   uint64_t settings_generation_;

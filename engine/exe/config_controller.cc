@@ -62,6 +62,7 @@ std::vector<ModelSpec> BuildModelsInto(const SluiceConfig& config,
     spec->worker_threads = model.worker_threads();
     spec->max_streams = model.max_streams();
     spec->max_requests_in_flight = model.max_requests_in_flight();
+    spec->timeout = Millis(model.timeout_seconds());
     // EXECUTION_DEFAULT keeps the kind's own choice.
     if (model.execution() == config::v1::EXECUTION_INLINE) spec->execution = Execution::kInline;
     if (model.execution() == config::v1::EXECUTION_MODEL_POOL) {

@@ -241,5 +241,40 @@ TEST(AdmissionEnd2endTest, RequestOverTheLimitOnAnOpenStreamGetsAnErrorAndIsNotR
   EXPECT_TRUE(stream->Finish().ok());
 }
 
+TEST(AdmissionEnd2endTest, ModelPastItsTimeLimitEndsTheCallWithDeadlineExceeded) {
+  TestServer server;
+  ASSERT_TRUE(server.engine()
+                  .ReplaceModels({{.name = "doorbell",
+                                   .model = std::make_shared<Doorbell>(server.doorbell_probe),
+                                   .timeout = std::chrono::milliseconds(50)},
+                                  {.name = "ledger", .model = server.ledger}})
+                  .ok());
+  auto stub = server.NewStub();
+  grpc::ClientContext context;  // No deadline of its own.
+  auto stream = stub->Stream(&context);
+  ASSERT_TRUE(stream->Write(MakeRequest("doorbell", "", 1)));  // Never rung: never answers.
+  v1::InferResponse response;
+  EXPECT_FALSE(stream->Read(&response));
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("model 'doorbell' took longer than its limit of 50ms "
+                        "(models[].timeout_seconds)"));
+  server.doorbell_probe->cancelled.Wait();  // The model was told.
+  // The session saw the tightened deadline.
+  ASSERT_NE(server.doorbell_probe->context, nullptr);
+  EXPECT_LT(server.doorbell_probe->context->deadline(),
+            std::chrono::system_clock::time_point::max());
+
+  // Other models keep serving.
+  grpc::ClientContext other_context;
+  auto other = stub->Stream(&other_context);
+  ASSERT_TRUE(other->Write(MakeRequest("ledger", "x", 1)));
+  ASSERT_TRUE(other->Read(&response));
+  ASSERT_TRUE(other->WritesDone());
+  EXPECT_FALSE(other->Read(&response));
+  EXPECT_TRUE(other->Finish().ok());
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -225,6 +225,11 @@ struct ModelSpec {
   /// Requests in flight to this model at once (all versions and streams);
   /// one more is refused with RESOURCE_EXHAUSTED. 0: no limit.
   uint32_t max_requests_in_flight = 0;
+  /// The longest a call may run once its first request selected this model;
+  /// past it the call ends with DEADLINE_EXCEEDED and the session is told
+  /// (OnCancel). It tightens the call's deadline (SessionContext::deadline).
+  /// 0: no limit beyond the call's own deadline.
+  std::chrono::milliseconds timeout{0};
 };
 
 }  // namespace sluice

@@ -87,7 +87,7 @@ TEST(ApplyDocumentTest, UnknownFieldInsideAModel) {
   EXPECT_EQ(ErrorsOf("models:\n  - name: a\n    kind: echo\n    colour: red\n"),
             "f.yaml:4: models[0].colour: unknown field; the fields here are name, kind, version, "
             "parameters, worker_threads, credits_per_stream, execution, max_streams, "
-            "max_requests_in_flight (got \"red\")");
+            "max_requests_in_flight, timeout_seconds (got \"red\")");
 }
 
 TEST(ApplyDocumentTest, QuotedStringForANumberIsAWrongType) {
