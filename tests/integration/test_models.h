@@ -38,7 +38,8 @@ class OnceEvent {
 struct GeneratorProbe {
   std::atomic<int> sessions_opened{0};
   std::atomic<int64_t> emitted{0};
-  std::atomic<int64_t> emitted_after_cancel{0};
+  // Calls into a session after its OnCancel() ran; the engine promises none.
+  std::atomic<int> calls_after_cancel{0};
   OnceEvent first_emitted;
   OnceEvent cancelled;        // OnCancel() ran.
   OnceEvent saw_full_window;  // A call ended because room() hit 0.
@@ -68,26 +69,36 @@ class ObservedGenerator final : public Model {
     ~Session() override { probe_->session_destroyed.Fire(); }
 
     Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
+      NoteCallAfterCancel();
       auto it = request.parameters().find("count");
       remaining_ = it == request.parameters().end() ? -1 : std::stoll(it->second);
       auto pace = request.parameters().find("pace_ms");
       pace_ms_ = pace == request.parameters().end() ? 0 : std::stoi(pace->second);
       return Generate(sink);
     }
-    Step OnResume(ResponseSink& sink) override { return Generate(sink); }
+    Step OnResume(ResponseSink& sink) override {
+      NoteCallAfterCancel();
+      return Generate(sink);
+    }
     Step OnHalfClose(ResponseSink&) override {
+      NoteCallAfterCancel();
       probe_->half_closes.fetch_add(1);
       return Step::Done();
     }
     void OnCancel() override { probe_->cancelled.Fire(); }
 
    private:
+    void NoteCallAfterCancel() {
+      if (probe_->cancelled.fired()) probe_->calls_after_cancel.fetch_add(1);
+    }
+
     Step Generate(ResponseSink& sink) {
-      while (remaining_ != 0 && sink.room() > 0) {
+      // A cancel can land while this call runs (it is set from another
+      // thread); a well-behaved model stops early rather than fill the window.
+      while (remaining_ != 0 && sink.room() > 0 && !context_->cancelled()) {
         v1::InferResponse response;
         response.set_payload(payload_);
         if (!sink.Emit(std::move(response))) break;
-        if (context_->cancelled()) probe_->emitted_after_cancel.fetch_add(1);
         probe_->emitted.fetch_add(1);
         probe_->first_emitted.Fire();
         if (remaining_ > 0) --remaining_;
