@@ -93,19 +93,6 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
     return result;
   }
 
-  using ProducerToken = typename Mailbox<Msg>::ProducerToken;
-
-  /// Thread-safe. A token that keeps one sender's messages in FIFO order even
-  /// when that sender runs on different threads over time (another actor).
-  ProducerToken NewProducerToken() { return mailbox_.MakeProducerToken(); }
-
-  /// Like Send(), FIFO with every other message sent with `token`.
-  PushResult Send(ProducerToken& token, Msg message) {
-    const PushResult result = mailbox_.Push(token, std::move(message));
-    if (result == PushResult::kOkWokeOwner) Wake();
-    return result;
-  }
-
   /// Thread-safe. Like Send(), but when the actor was idle, may run on any
   /// thread (Placement::kAnyThread), and the calling thread is not inside a
   /// turn, runs the turn right here instead of posting it, saving a

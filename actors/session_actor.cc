@@ -68,16 +68,10 @@ SessionActor::SessionActor(ActorCensus* census, Executor executor, uint32_t max_
       timer_(executor),
       stream_(std::move(stream)),
       room_(window) {
-  to_stream_.emplace(stream_->NewProducerToken());
   census_->Born(ActorCensus::Kind::kSession);
 }
 
-SessionActor::~SessionActor() {
-  // Normally released by a CloseSession/CancelSession turn; this covers an
-  // engine torn down with sessions still queued.
-  to_stream_.reset();
-  census_->Died(ActorCensus::Kind::kSession);
-}
+SessionActor::~SessionActor() { census_->Died(ActorCensus::Kind::kSession); }
 
 void SessionActor::Receive(SessionMessage& message) {
   if (released_) return;
@@ -139,7 +133,7 @@ void SessionActor::Open() {
     if (model_.instruments != nullptr) model_.instruments->fatal_errors->Increment();
     SessionOutput output;
     output.fatal = session.status();
-    stream_->Send(*to_stream_, std::move(output));
+    stream_->Send(std::move(output));
     return;
   }
   session_ = std::move(*session);
@@ -260,7 +254,7 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
       output.fatal.ok()) {
     return;
   }
-  stream_->Send(*to_stream_, std::move(output));
+  stream_->Send(std::move(output));
 }
 
 void SessionActor::ArmTimer(std::chrono::nanoseconds delay) {
@@ -286,7 +280,6 @@ void SessionActor::Release(bool cancelled) {
   session_.reset();
   backlog_.clear();
   current_.reset();
-  to_stream_.reset();
   stream_.reset();
   CloseMailbox();
 }

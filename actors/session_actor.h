@@ -79,10 +79,7 @@ class SessionActor final : public Actor<SessionMessage> {
   metrics::EngineCounters* const counters_;
   boost::asio::steady_timer timer_;
   std::unique_ptr<ModelSession> session_;
-  // Declared before the token so the token (which points into the stream's
-  // mailbox) is destroyed first.
   std::shared_ptr<StreamActor> stream_;
-  std::optional<Actor<StreamMessage>::ProducerToken> to_stream_;
 
   std::deque<Work> backlog_;
   std::optional<Work> current_;

@@ -40,7 +40,6 @@ struct StreamActor::Resumable {
 
 struct StreamActor::RelayTarget {
   std::shared_ptr<StreamActor> session_stream;
-  Actor<StreamMessage>::ProducerToken token;  // Keeps the relayed events in order.
   PortId port_id;
 };
 
@@ -302,15 +301,13 @@ bool StreamActor::StartResumable(const CallMetadata& metadata) {
   // From here on this call only relays; the session's stream drives our port
   // and answers for the call (its status and its metrics).
   const PortId port_id = NextRelayPortId();
-  auto token = session_stream->NewProducerToken();
-  relay_ = std::make_unique<RelayTarget>(
-      RelayTarget{std::move(session_stream), std::move(token), port_id});
+  relay_ = std::make_unique<RelayTarget>(RelayTarget{std::move(session_stream), port_id});
   AttachPort attach{.port = port_,
                     .port_id = port_id,
                     .resume_after = resume_after,
                     .kind = static_cast<int>(kind_),
                     .caller = std::static_pointer_cast<StreamActor>(shared_from_this())};
-  if (relay_->session_stream->Send(relay_->token, std::move(attach)) == PushResult::kClosed) {
+  if (relay_->session_stream->Send(std::move(attach)) == PushResult::kClosed) {
     relay_.reset();
     Finish(gone, /*cancel_session=*/false);
   }
@@ -322,7 +319,7 @@ bool StreamActor::StartResumable(const CallMetadata& metadata) {
 void StreamActor::Relay(StreamMessage& message) {
   auto forward = [this](auto event) {
     event.port = relay_->port_id;
-    relay_->session_stream->Send(relay_->token, std::move(event));
+    relay_->session_stream->Send(std::move(event));
   };
   if (auto* read = std::get_if<ReadDone>(&message)) {
     forward(std::move(*read));
@@ -726,7 +723,6 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
       settings_->max_messages_per_turn, *entry, session_context_,
       std::static_pointer_cast<StreamActor>(shared_from_this()), window_, counters_);
   session_room_given_ = window_;
-  to_session_.emplace(session_->NewProducerToken());
   SendToSession(OpenSession{});
   return true;
 }
@@ -1009,7 +1005,6 @@ void StreamActor::EndActor() {
   finished_ = true;  // The port is detached; nothing can be sent any more.
   if (deadline_timer_) deadline_timer_->cancel();
   if (resumable_ != nullptr && resumable_->grace_timer) resumable_->grace_timer->cancel();
-  to_session_.reset();
   session_.reset();
   FlushCounters();
   CountStarted();
@@ -1019,7 +1014,7 @@ void StreamActor::EndActor() {
 }
 
 void StreamActor::SendToSession(SessionMessage message) {
-  if (to_session_) session_->Send(*to_session_, std::move(message));
+  if (session_ != nullptr) session_->Send(std::move(message));
 }
 
 void StreamActor::FlushCounters() {

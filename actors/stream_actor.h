@@ -195,11 +195,9 @@ class StreamActor final : public Actor<StreamMessage> {
   const bool single_response_;
   bool single_response_recorded_ = false;
 
-  // The session, once the first request selected a model. The token is
-  // declared after the session so it is destroyed first.
+  // The session, once the first request selected a model.
   std::shared_ptr<SessionContext> session_context_;
   std::shared_ptr<SessionActor> session_;
-  std::optional<Actor<SessionMessage>::ProducerToken> to_session_;
   std::string model_name_;
   std::string model_version_;
   uint32_t model_max_credits_ = 0;  // 0: no model limit.

@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc
-  libabsl-dev libboost-dev libconcurrentqueue-dev prometheus-cpp-dev
+  libabsl-dev libboost-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
   libssl-dev
   # yaml-cpp: sluiced's configuration files (engine/config/).
