@@ -144,6 +144,45 @@ TEST(BlobModelTest, EverySizeIsExactAndEveryImageValid) {
   }
 }
 
+// The picture itself, checked pixel by pixel against its definition (red
+// ramps with x, green with y, blue is (x ^ y) + seed), whatever the chunks'
+// boundaries: mid-pixel, mid-row, or a row's first byte.
+TEST(BlobModelTest, EveryPixelFollowsTheGradientAndTextureWhateverTheChunks) {
+  BlobModel model;
+  auto session = OpenSession(model, MakeContext("blob", RpcKind::kBidiStreaming));
+  FakeSink sink;
+  const uint64_t seed = 1234567;  // Only its low byte shows in blue.
+  auto ramp = [](uint64_t i, uint64_t n) { return n <= 1 ? 0 : i * 255 / (n - 1); };
+  for (uint64_t chunk : std::vector<uint64_t>{1, 47, 1000, 65536, kMiB}) {
+    SCOPED_TRACE(absl::StrCat("chunk ", chunk));
+    const Download download = RunDownload(*session, sink,
+                                          MakeRequest("", {{"size_bytes", "300001"},
+                                                           {"chunk_bytes", absl::StrCat(chunk)},
+                                                           {"seed", absl::StrCat(seed)}}));
+    uint64_t width = 0;
+    uint64_t height = 0;
+    const size_t header = ParsePpmHeader(download.blob, &width, &height);
+    ASSERT_GT(header, 0u);
+    int wrong = 0;
+    for (uint64_t y = 0; y < height; ++y) {
+      for (uint64_t x = 0; x < width; ++x) {
+        const auto* pixel = reinterpret_cast<const unsigned char*>(download.blob.data() + header +
+                                                                   3 * (y * width + x));
+        const unsigned expected[3] = {static_cast<unsigned>(ramp(x, width)),
+                                      static_cast<unsigned>(ramp(y, height)),
+                                      static_cast<unsigned>(((x ^ y) + seed) & 0xff)};
+        for (int c = 0; c < 3; ++c) {
+          if (pixel[c] != expected[c] && ++wrong <= 3) {
+            ADD_FAILURE() << "pixel (" << x << ", " << y << ") channel " << c << " is "
+                          << unsigned{pixel[c]} << ", expected " << expected[c];
+          }
+        }
+      }
+    }
+    EXPECT_EQ(wrong, 0);
+  }
+}
+
 TEST(BlobModelTest, SameSeedSameBytesOtherSeedOtherBytes) {
   BlobModel model;
   auto session = OpenSession(model, MakeContext("blob", RpcKind::kBidiStreaming));
