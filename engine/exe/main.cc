@@ -24,6 +24,7 @@
 #include "engine/config/config.h"
 #include "engine/exe/config_controller.h"
 #include "engine/exe/log.h"
+#include "engine/exe/malloc_tuning.h"
 #include "engine/exe/sluiced_admin.h"
 #include "sluice/engine.h"
 #include "transports/grpc/admin_service.h"
@@ -204,6 +205,7 @@ int Serve(int argc, char** argv) {
 }  // namespace sluice::server
 
 int main(int argc, char** argv) {
+  sluice::server::TuneMallocForLargeMessages();  // Before any thread starts.
   absl::SetProgramUsageMessage(
       "sluiced: the Sluice streaming inference server. Configuration: docs/config.md");
   // Flag names may be spelled with dashes (--print-config) as well as with
