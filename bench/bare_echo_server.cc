@@ -355,4 +355,9 @@ int Run(int argc, char** argv) {
 }  // namespace
 }  // namespace sluice::bench
 
-int main(int argc, char** argv) { return sluice::bench::Run(argc, argv); }
+int main(int argc, char** argv) {
+  // As sluiced does (engine/exe/main.cc): Debian's abseil leaves absl::Mutex's
+  // deadlock detector on, and gRPC's own mutexes pay for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  return sluice::bench::Run(argc, argv);
+}

@@ -21,6 +21,7 @@
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "engine/config/config.h"
 #include "engine/exe/config_controller.h"
 #include "engine/exe/log.h"
@@ -206,6 +207,10 @@ int Serve(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   sluice::server::TuneMallocForLargeMessages();  // Before any thread starts.
+  // Debian builds abseil without NDEBUG, which leaves absl::Mutex's deadlock
+  // detector on: a lock-order graph updated on every lock, in gRPC's mutexes
+  // as well as ours. Our tests keep it on; a server has no use for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "sluiced: the Sluice streaming inference server. Configuration: docs/config.md");
   // Flag names may be spelled with dashes (--print-config) as well as with
