@@ -74,8 +74,7 @@ class Mailbox {
   /// Actor-only. Returns false when no message is visible right now.
   bool TryPop(T& out) {
     if (next_ == draining_.size()) {
-      draining_.clear();
-      next_ = 0;
+      TidyDrained();  // So that incoming_ only ever gets a small buffer back.
       std::lock_guard<std::mutex> lock(mutex_);
       draining_.swap(incoming_);
     }
@@ -88,11 +87,12 @@ class Mailbox {
   /// Actor-only. Ends a turn that consumed `consumed` messages; returns true
   /// when more messages are pending and the owner must be scheduled again.
   bool EndTurn(int64_t consumed) {
+    // Before the count drops: once it reaches 0, the next push may start a
+    // turn on another thread, which owns draining_ from then on.
+    if (next_ == draining_.size()) TidyDrained();
     // acq_rel: pairs with Push()'s fetch_add (see the class comment).
     const int64_t before = pending_.fetch_sub(consumed, std::memory_order_acq_rel);
-    const bool more = before - consumed > 0;
-    if (!more) ReleaseIdleBuffers();
-    return more;
+    return before - consumed > 0;
   }
 
   /// Thread-safe. After Close() every Push() returns kClosed. Messages already
@@ -112,22 +112,15 @@ class Mailbox {
   static constexpr size_t kKeptBufferSlots = kKeptBufferBytes / sizeof(T);
   static constexpr size_t kFirstBufferSlots = std::max<size_t>(1, kKeptBufferSlots);
 
-  // Actor-only, when a turn leaves nothing pending.
-  void ReleaseIdleBuffers() {
-    // A message pushed but not yet counted may sit in either buffer; only an
-    // empty buffer is released.
-    if (next_ == draining_.size()) {
-      next_ = 0;
-      if (draining_.capacity() > kKeptBufferSlots) {
-        std::vector<T>().swap(draining_);
-      } else {
-        draining_.clear();
-      }
-    }
-    std::vector<T> released;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (incoming_.empty() && incoming_.capacity() > kKeptBufferSlots) released.swap(incoming_);
+  // Actor-only, with every message of draining_ popped: empties it, and
+  // frees it unless it is small. Every buffer passes through here before it
+  // goes back to incoming_, so an idle mailbox holds only small buffers.
+  void TidyDrained() {
+    next_ = 0;
+    if (draining_.capacity() > kKeptBufferSlots) {
+      std::vector<T>().swap(draining_);
+    } else {
+      draining_.clear();
     }
   }
 
