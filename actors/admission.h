@@ -27,8 +27,14 @@ namespace sluice::actors {
 /// limit, so unlimited scopes cost the serving path nothing.
 class LoadCounter {
  public:
-  /// Counts one more unless `limit` (> 0) is reached; true when counted.
+  /// Counts one more unless `limit` is reached; true when counted. A limit
+  /// of 0 means none (a stream that counts while a live config change turns
+  /// the limit off still counts, so its release stays balanced).
   static bool TryAcquire(std::atomic<uint32_t>& load, uint32_t limit) {
+    if (limit == 0) {
+      load.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
     uint32_t seen = load.load(std::memory_order_relaxed);
     do {
       if (seen >= limit) return false;

@@ -45,16 +45,6 @@ struct StreamActor::RelayTarget {
 
 namespace {
 
-// Counts one more in `load`, refusing at `limit`; a limit lowered to 0
-// while the stream counts means no limit.
-bool Acquire(std::atomic<uint32_t>& load, uint32_t limit) {
-  if (limit == 0) {
-    load.fetch_add(1, std::memory_order_relaxed);
-    return true;
-  }
-  return LoadCounter::TryAcquire(load, limit);
-}
-
 // A detached stream's PortId: every transport event is stale.
 constexpr PortId kNoPort = std::numeric_limits<PortId>::max();
 
@@ -217,12 +207,13 @@ bool StreamActor::AdmitStream(const CallMetadata* metadata) {
 absl::Status StreamActor::AdmitRequest() {
   LoadCounter& server = environment_.admission->server();
   const uint32_t server_limit = settings_->max_requests_in_flight;
-  if (counts_server_requests_ && !Acquire(server.requests, server_limit)) {
+  if (counts_server_requests_ && !LoadCounter::TryAcquire(server.requests, server_limit)) {
     return OverLimit(absl::StrCat("the server is at its limit of ", server_limit,
                                   " requests in flight (limits.max_requests_in_flight)"),
                      settings_->retry_pushback);
   }
-  if (model_max_requests_ > 0 && !Acquire(model_load_->requests, model_max_requests_)) {
+  if (model_max_requests_ > 0 &&
+      !LoadCounter::TryAcquire(model_load_->requests, model_max_requests_)) {
     if (counts_server_requests_) LoadCounter::Release(server.requests);
     return OverLimit(
         absl::StrCat("model ", DescribeModel(model_name_, ""), " is at its limit of ",
@@ -230,7 +221,7 @@ absl::Status StreamActor::AdmitRequest() {
         settings_->retry_pushback);
   }
   const uint32_t tenant_limit = settings_->max_requests_in_flight_per_tenant;
-  if (counts_tenant_requests_ && !Acquire(tenant_load_->requests, tenant_limit)) {
+  if (counts_tenant_requests_ && !LoadCounter::TryAcquire(tenant_load_->requests, tenant_limit)) {
     if (counts_server_requests_) LoadCounter::Release(server.requests);
     if (model_max_requests_ > 0) LoadCounter::Release(model_load_->requests);
     return OverLimit(absl::StrCat("tenant '", tenant_, "' is at its limit of ", tenant_limit,
