@@ -33,6 +33,8 @@ void PrintUsage() {
       "                  (Stream and Infer workloads only)\n"
       "  sluiced/posted  models as sluiced, sluiced --inline_actors=false\n"
       "                  (Stream workloads only, unless --workloads names others)\n"
+      "  sluiced/sched-other  models as sluiced, threads.batch_scheduling=false (pool\n"
+      "                  threads under SCHED_OTHER; Stream workloads only, unless --workloads)\n"
       "  sluiced/no-metrics  models as sluiced, sluiced --metrics=false (the others record\n"
       "                  Prometheus metrics and serve them on a free port)\n"
       "A peer whose runtime (Python with grpc, node with @grpc/grpc-js) is missing is\n"

@@ -73,6 +73,12 @@ std::vector<Variant> DefaultVariants() {
        {"--inline_actors=false"},
        "models as sluiced, actor turns posted to the Asio pool (Stream only unless --workloads)",
        /*stream_only_by_default=*/true},
+      {"sluiced/sched-other",
+       {"echo", "echo", "blob", "sensors"},
+       {"--set=threads.batch_scheduling=false"},
+       "models as sluiced, pool threads under SCHED_OTHER instead of SCHED_BATCH (Stream only "
+       "unless --workloads)",
+       /*stream_only_by_default=*/true},
       {"sluiced/no-metrics",
        {"echo", "echo", "blob", "sensors"},
        {"--metrics=false"},

@@ -100,6 +100,7 @@ EngineOptions ToEngineOptions(const SluiceConfig& config) {
   options.metrics_address = config.listeners().metrics_address();
   options.stream_threads = config.threads().stream_threads();
   options.model_threads = config.threads().model_threads();
+  options.batch_scheduling = config.threads().batch_scheduling();
   const auto& streams = config.streams();
   options.credits_per_stream = streams.credits_per_stream();
   options.outbound_window = streams.outbound_window();

@@ -102,7 +102,9 @@ uint32_t ThreadsOrCores(uint32_t threads) {
 EngineImpl::EngineImpl(EngineOptions options)
     : options_(std::move(options)),
       live_settings_(SettingsFrom(options_)),
-      catalog_(std::make_shared<const actors::ModelRegistry>()) {
+      catalog_(std::make_shared<const actors::ModelRegistry>()),
+      thread_policy_(options_.batch_scheduling ? actors::ThreadPolicy::kBatch
+                                               : actors::ThreadPolicy::kNormal) {
   if (options_.enable_metrics) {
     metrics_ = std::make_shared<metrics::EngineMetrics>(options_.metrics_registry);
     stream_gauges_ = std::make_shared<StreamGaugesCollector>(live_streams_);
@@ -160,9 +162,23 @@ void EngineImpl::PrepareRegistry(actors::ModelRegistry& registry) {
     const std::string key =
         absl::StrCat(entry.name, "\n", entry.version, "\n", entry.worker_threads);
     auto& pool = model_pools_[key];
-    if (pool == nullptr) pool = std::make_unique<actors::AsioScheduler>(entry.worker_threads);
+    if (pool == nullptr) {
+      pool = MakePool(entry.worker_threads, absl::StrCat("model ", entry.name, "'s pool"));
+    }
     entry.executor = pool->executor();
   });
+}
+
+std::unique_ptr<actors::AsioScheduler> EngineImpl::MakePool(uint32_t threads,
+                                                            const std::string& name) const {
+  auto pool = std::make_unique<actors::AsioScheduler>(threads, thread_policy_);
+  if (pool->policy_failures() != 0) {
+    std::fprintf(stderr,
+                 "sluice: %u of the %s's %u threads run without SCHED_BATCH (the kernel refused "
+                 "it); they work, with more context switches\n",
+                 pool->policy_failures(), name.c_str(), pool->threads());
+  }
+  return pool;
 }
 
 absl::Status EngineImpl::UpdateOptions(const EngineOptions& options) {
@@ -208,8 +224,8 @@ absl::Status EngineImpl::Start() {
   PrepareRegistry(*registry);
   catalog_.Replace(registry);
   model_health_.Publish(*registry);
-  stream_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.stream_threads));
-  model_pool_ = std::make_unique<actors::AsioScheduler>(ThreadsOrCores(options.model_threads));
+  stream_pool_ = MakePool(ThreadsOrCores(options.stream_threads), "stream pool");
+  model_pool_ = MakePool(ThreadsOrCores(options.model_threads), "model pool");
   actors::StreamEnvironment environment{
       .stream_executor = stream_pool_->executor(),
       .model_executor = model_pool_->executor(),

@@ -73,6 +73,9 @@ class EngineImpl {
   // Gives a registry's entries their metric series, their own pools and their
   // serving flags.
   void PrepareRegistry(actors::ModelRegistry& registry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A pool of `threads` threads under the engine's thread policy; warns on
+  // stderr when the kernel refuses the policy. `name` is for that warning.
+  std::unique_ptr<actors::AsioScheduler> MakePool(uint32_t threads, const std::string& name) const;
 
   // Separate from mu_, which Shutdown() holds through the whole drain.
   mutable absl::Mutex options_mu_;
@@ -101,6 +104,7 @@ class EngineImpl {
   std::unique_ptr<prometheus::Exposer> exposer_;
   int metrics_port_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<actors::StreamEnvironment> environment_;
+  const actors::ThreadPolicy thread_policy_;  // Fixed at construction.
   std::unique_ptr<actors::AsioScheduler> model_pool_;
   std::unique_ptr<actors::AsioScheduler> stream_pool_;
   // Pools of models with worker_threads, by name, version and size. A pool

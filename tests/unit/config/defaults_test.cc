@@ -36,6 +36,7 @@ TEST(DefaultsTest, EqualEngineOptionsDefaults) {
   EXPECT_EQ(config.streams().max_payload_bytes(), engine.max_payload_bytes);
   EXPECT_EQ(config.streams().max_message_bytes(), engine.max_message_bytes);
   EXPECT_EQ(config.streams().inline_actors(), engine.run_stream_actors_inline);
+  EXPECT_EQ(config.threads().batch_scheduling(), engine.batch_scheduling);
   // sluiced's --drain_seconds default.
   EXPECT_EQ(config.drain_seconds(), 10.0);
   EXPECT_EQ(config.listeners().admin_address(), "");
