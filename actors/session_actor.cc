@@ -79,13 +79,13 @@ void SessionActor::Receive(SessionMessage& message) {
     Open();
   } else if (auto* request = std::get_if<SessionRequest>(&message)) {
     backlog_.push_back(Work{false, std::move(request->request), request->timestamp,
-                            std::move(request->rejection)});
+                            std::move(request->rejection), request->bytes});
     Pump();
   } else if (auto* grant = std::get_if<WindowGrant>(&message)) {
     room_ += grant->responses;
     Pump();
   } else if (std::holds_alternative<HalfClose>(message)) {
-    backlog_.push_back(Work{true, {}, 0, {}});
+    backlog_.push_back(Work{true, {}, 0, {}, 0});
     Pump();
   } else if (auto* fired = std::get_if<TimerFired>(&message)) {
     if (fired->generation == timer_generation_) {
@@ -231,6 +231,7 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
     case Step::Kind::kDone:
       if (!output.responses.empty()) output.responses.back().set_final(true);
       output.request_done = !current_->is_half_close;
+      if (output.request_done) output.request_bytes = current_->bytes;
       output.half_close_done = current_->is_half_close;
       current_.reset();
       break;

@@ -58,6 +58,7 @@ class SessionActor final : public Actor<SessionMessage> {
     v1::InferRequest request;
     int64_t timestamp = 0;
     absl::Status rejection;
+    uint64_t bytes = 0;  // SessionRequest::bytes.
   };
   class CallSink;
 

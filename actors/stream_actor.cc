@@ -123,7 +123,7 @@ StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<S
       metrics_(environment.metrics),
       method_metrics_(metrics_ != nullptr ? &metrics_->method(static_cast<size_t>(kind)) : nullptr),
       single_response_(kind == RpcKind::kUnary || kind == RpcKind::kClientStreaming),
-      credits_(settings_->credits_per_stream),
+      credits_(settings_->credits_per_stream, settings_->credit_bytes_per_stream),
       window_(settings_->outbound_window) {
   static_assert(static_cast<size_t>(RpcKind::kBidiStreaming) + 1 == metrics::kMethodCount);
   environment_.census->Born(ActorCensus::Kind::kStream);
@@ -627,9 +627,10 @@ void StreamActor::Reject(v1::InferRequest& request, const absl::Status& status,
 void StreamActor::Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection) {
   // MaybeStartRead() reads only with a credit available, but a live config
   // change may have lowered the limit since; the request counts either way.
-  credits_.Take();
+  const uint64_t bytes = request.ByteSizeLong();
+  credits_.Take(bytes);
   credits_peak_ = std::max(credits_peak_, credits_.in_use());
-  SendToSession(SessionRequest{std::move(request), timestamp, std::move(rejection)});
+  SendToSession(SessionRequest{std::move(request), timestamp, std::move(rejection), bytes});
   RefreshSettings();  // After the credit is taken, before the next read.
   MaybeStartRead();
   PublishGauges();
@@ -726,7 +727,7 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
   }
   outbound_peak_ = std::max(outbound_peak_, outbound_occupancy());
   if (output.request_done) {
-    credits_.Release();
+    credits_.Release(output.request_bytes);
     // Rejected requests hold credits but were not counted.
     if (counted_requests_ > credits_.in_use()) ReleaseRequest();
     // Before the response goes out: a client that has it and then reads the
@@ -1053,6 +1054,7 @@ void StreamActor::RefreshSettings() {
   uint32_t credits = settings_->credits_per_stream;
   if (model_max_credits_ != 0) credits = std::min(credits, model_max_credits_);
   credits_.set_limit(credits);
+  credits_.set_byte_limit(settings_->credit_bytes_per_stream);
   window_ = settings_->outbound_window;
   gauge_window_.store(window_, std::memory_order_relaxed);
   PublishGauges();

@@ -31,7 +31,11 @@ class ResumableSessions;
 /// what an open stream does with a new value.
 struct StreamSettings {
   /// Open streams: the new limit applies as their in-flight work completes.
-  uint32_t credits_per_stream = 8;
+  uint32_t credits_per_stream = 64;
+  /// Bytes (serialized) of the requests a stream may have in flight; it reads
+  /// another only while under this or with none in flight. 0: no byte limit.
+  /// Open streams: as credits_per_stream.
+  uint64_t credit_bytes_per_stream = 8u << 20;
   /// Responses a stream may hold toward its client, including the one being
   /// written. At least 1. Open streams: a larger window is granted at once; a
   /// smaller one by withholding grants until occupancy is under it.

@@ -89,6 +89,7 @@ struct AbortStream {
 struct SessionOutput {
   std::vector<v1::InferResponse> responses;
   bool request_done = false;     // The request is complete: return its credit.
+  uint64_t request_bytes = 0;    // With request_done: that request's SessionRequest::bytes.
   bool half_close_done = false;  // OnHalfClose is complete: the session is done.
   absl::Status fatal;            // Not OK: close the stream with it.
 };
@@ -135,6 +136,7 @@ struct SessionRequest {
   v1::InferRequest request;
   int64_t timestamp = 0;
   absl::Status rejection;
+  uint64_t bytes = 0;  // The request's credit bytes, handed back in its SessionOutput.
 };
 /// `responses` more responses fit in the stream's outbound window.
 struct WindowGrant {

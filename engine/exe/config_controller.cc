@@ -103,6 +103,7 @@ EngineOptions ToEngineOptions(const SluiceConfig& config) {
   options.batch_scheduling = config.threads().batch_scheduling();
   const auto& streams = config.streams();
   options.credits_per_stream = streams.credits_per_stream();
+  options.credit_bytes_per_stream = streams.credit_bytes_per_stream();
   options.outbound_window = streams.outbound_window();
   options.max_messages_per_turn = streams.max_messages_per_turn();
   options.max_payload_bytes = streams.max_payload_bytes();

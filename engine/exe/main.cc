@@ -51,7 +51,7 @@ ABSL_FLAG(std::string, admin_address, "",
 ABSL_FLAG(bool, metrics, true, "metrics.enabled: record metrics at all");
 ABSL_FLAG(uint32_t, stream_threads, 0, "threads.stream_threads (0 = one per core)");
 ABSL_FLAG(uint32_t, model_threads, 0, "threads.model_threads (0 = one per core)");
-ABSL_FLAG(uint32_t, credits, 8, "streams.credits_per_stream");
+ABSL_FLAG(uint32_t, credits, 64, "streams.credits_per_stream");
 ABSL_FLAG(uint32_t, window, 16, "streams.outbound_window (>= 1)");
 ABSL_FLAG(uint64_t, max_payload_bytes, 4u << 20, "streams.max_payload_bytes");
 ABSL_FLAG(uint32_t, max_messages_per_turn, 64, "streams.max_messages_per_turn");

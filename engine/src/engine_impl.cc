@@ -35,6 +35,7 @@ constexpr std::chrono::seconds kActorsGrace{2};
 actors::StreamSettings SettingsFrom(const EngineOptions& options) {
   return actors::StreamSettings{
       .credits_per_stream = options.credits_per_stream,
+      .credit_bytes_per_stream = options.credit_bytes_per_stream,
       .outbound_window = options.outbound_window,
       .max_payload_bytes = options.max_payload_bytes,
       .max_messages_per_turn = options.max_messages_per_turn,
@@ -191,6 +192,7 @@ absl::Status EngineImpl::UpdateOptions(const EngineOptions& options) {
         "a larger payload takes a restart"));
   }
   options_.credits_per_stream = options.credits_per_stream;
+  options_.credit_bytes_per_stream = options.credit_bytes_per_stream;
   options_.outbound_window = options.outbound_window;
   options_.max_payload_bytes = options.max_payload_bytes;
   options_.max_messages_per_turn = options.max_messages_per_turn;

@@ -239,6 +239,51 @@ TEST(RpcKindsEnd2endTest, IngestCountsEveryRequestAndHoldsBackAFastSender) {
   EXPECT_LE(server.engine().Stats().credits_in_use_peak, 4);  // Credits held the sender back.
 }
 
+// The byte budget holds a stream of large requests to what fits in it,
+// though the request count would allow more.
+TEST(RpcKindsEnd2endTest, IngestHoldsBackLargeRequestsByBytes) {
+  EngineOptions options = TestServer::DefaultOptions();
+  options.credits_per_stream = 64;
+  options.credit_bytes_per_stream = 4096;
+  TestServer server(options);
+  auto stub = server.NewStub();
+  constexpr int kRequests = 5000;
+  std::vector<InferRequest> requests;
+  requests.reserve(kRequests);
+  for (int i = 1; i <= kRequests; ++i) {
+    requests.push_back(MakeRequest(i == 1 ? "counter" : "", std::string(1000, 'r'), i));
+  }
+  InferResponse response;
+  ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
+  EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
+  EXPECT_EQ(response.parameters().at("bytes"), std::to_string(kRequests * 1000));
+  server.engine().Shutdown(std::chrono::seconds(5));
+  EXPECT_EQ(server.engine().Stats().messages_received, kRequests);
+  // Each request is over 1000 bytes serialized: the fifth read starts under
+  // 4096 bytes in flight, and no sixth can.
+  EXPECT_LE(server.engine().Stats().credits_in_use_peak, 5);
+}
+
+// A request larger than the whole byte budget is still read, but alone.
+TEST(RpcKindsEnd2endTest, IngestReadsARequestLargerThanTheBudgetAlone) {
+  EngineOptions options = TestServer::DefaultOptions();
+  options.credits_per_stream = 64;
+  options.credit_bytes_per_stream = 1024;
+  TestServer server(options);
+  auto stub = server.NewStub();
+  constexpr int kRequests = 200;
+  std::vector<InferRequest> requests;
+  for (int i = 1; i <= kRequests; ++i) {
+    requests.push_back(MakeRequest(i == 1 ? "counter" : "", std::string(10000, 'r'), i));
+  }
+  InferResponse response;
+  ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
+  EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
+  EXPECT_EQ(response.parameters().at("bytes"), std::to_string(kRequests * 10000));
+  server.engine().Shutdown(std::chrono::seconds(5));
+  EXPECT_EQ(server.engine().Stats().credits_in_use_peak, 1);
+}
+
 TEST(RpcKindsEnd2endTest, IngestErrorsNameTheRequest) {
   TestServer server;
   auto stub = server.NewStub();

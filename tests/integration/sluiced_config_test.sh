@@ -17,7 +17,7 @@ for name in $(env | sed -n 's/^\(SLUICE_[A-Z_]*\)=.*/\1/p'); do unset "$name"; d
 
 printf 'streams:\n  credits_per_stream: 4\n' >"$WORK/four.yaml"
 
-[ "$(credits "$SLUICED")" = 8 ] || fail "default credits: $(credits "$SLUICED")"
+[ "$(credits "$SLUICED")" = 64 ] || fail "default credits: $(credits "$SLUICED")"
 [ "$(credits "$SLUICED" --config "$WORK/four.yaml")" = 4 ] || fail "file does not set credits"
 [ "$(SLUICE_STREAMS_CREDITS_PER_STREAM=5 credits "$SLUICED" --config "$WORK/four.yaml")" = 5 ] ||
   fail "environment does not win over the file"

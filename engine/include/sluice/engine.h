@@ -100,7 +100,11 @@ struct EngineOptions {
   uint32_t max_messages_per_turn = 64;
   /// Requests one stream may have in flight toward its model. Live, for new
   /// and open streams.
-  uint32_t credits_per_stream = 8;
+  uint32_t credits_per_stream = 64;
+  /// Serialized bytes of the requests one stream may have in flight toward its
+  /// model: the next is read only while under this or with none in flight.
+  /// 0: no byte limit. Live, for new and open streams.
+  uint64_t credit_bytes_per_stream = 8u << 20;
   /// Responses one stream may hold waiting for the client (including the one
   /// being written). A model that fills it is paused until writes complete.
   /// Live, for new and open streams.

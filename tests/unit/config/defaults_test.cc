@@ -31,6 +31,7 @@ TEST(DefaultsTest, EqualEngineOptionsDefaults) {
   EXPECT_EQ(config.threads().stream_threads(), engine.stream_threads);
   EXPECT_EQ(config.threads().model_threads(), engine.model_threads);
   EXPECT_EQ(config.streams().credits_per_stream(), engine.credits_per_stream);
+  EXPECT_EQ(config.streams().credit_bytes_per_stream(), engine.credit_bytes_per_stream);
   EXPECT_EQ(config.streams().outbound_window(), engine.outbound_window);
   EXPECT_EQ(config.streams().max_messages_per_turn(), engine.max_messages_per_turn);
   EXPECT_EQ(config.streams().max_payload_bytes(), engine.max_payload_bytes);

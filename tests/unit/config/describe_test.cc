@@ -37,7 +37,7 @@ TEST(DescribeFieldsTest, ReadsSpecAndCommentFromTheSchema) {
   ASSERT_NE(credits, nullptr);
   EXPECT_EQ(credits->type, "uint32");
   EXPECT_EQ(credits->unit, "requests");
-  EXPECT_EQ(credits->default_text, "8");
+  EXPECT_EQ(credits->default_text, "64");
   EXPECT_EQ(credits->min, 1);
   EXPECT_EQ(credits->max, 65536);
   EXPECT_TRUE(credits->live);

@@ -184,7 +184,7 @@ TEST(ApplyDocumentTest, ReportsEveryErrorAndAppliesTheRest) {
             "f.yaml:2: streams.credits_per_stream: must not be negative (uint32) (got \"-1\")\n"
             "f.yaml:4: streams.bogus: unknown field; the fields here are credits_per_stream, "
             "outbound_window, max_messages_per_turn, max_payload_bytes, max_message_bytes, "
-            "inline_actors (got \"1\")\n"
+            "inline_actors, credit_bytes_per_stream (got \"1\")\n"
             "f.yaml:5: drain_seconds: expected a number (got \"forever\")\n"
             "f.yaml:9: models[0].worker_threads: expected an unsigned integer (got \"x\")");
   EXPECT_EQ(config.streams().outbound_window(), 32u);

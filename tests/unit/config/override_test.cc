@@ -60,7 +60,7 @@ TEST(ApplyOverrideTest, UnknownPathNamesTheField) {
   EXPECT_EQ(Override("streams.credits", "4", &config),
             "--set: streams.credits: unknown field; the fields here are credits_per_stream, "
             "outbound_window, max_messages_per_turn, max_payload_bytes, max_message_bytes, "
-            "inline_actors (got \"4\")");
+            "inline_actors, credit_bytes_per_stream (got \"4\")");
 }
 
 TEST(ApplyOverrideTest, BadValueNamesPathValueAndReason) {
@@ -109,7 +109,7 @@ TEST(ClassicFlagPathsTest, EveryClassicFlagIsAPathThatTakesItsValue) {
       {"listen", "127.0.0.1:50051"},
       {"stream_threads", "0"},
       {"model_threads", "0"},
-      {"credits", "8"},
+      {"credits", "64"},
       {"window", "16"},
       {"max_payload_bytes", "4194304"},
       {"max_messages_per_turn", "64"},

@@ -53,7 +53,7 @@ TEST(ToYamlTest, AwkwardValuesRoundTrip) {
 
 TEST(ToYamlTest, EveryFieldHasItsUnitAndWhenItApplies) {
   const std::string yaml = ToYaml(Defaults());
-  EXPECT_THAT(yaml, HasSubstr("  credits_per_stream: 8  # requests, live\n"));
+  EXPECT_THAT(yaml, HasSubstr("  credits_per_stream: 64  # requests, live\n"));
   EXPECT_THAT(yaml, HasSubstr("  grpc_address: \"127.0.0.1:50051\"  # address, restart\n"));
   EXPECT_THAT(yaml, HasSubstr("log_level: info  # live\n"));
   EXPECT_THAT(yaml, HasSubstr("models:  # live\n  - name: \"echo\"  # live\n"));
