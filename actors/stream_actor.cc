@@ -127,7 +127,7 @@ StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<S
       window_(settings_->outbound_window) {
   static_assert(static_cast<size_t>(RpcKind::kBidiStreaming) + 1 == metrics::kMethodCount);
   environment_.census->Born(ActorCensus::Kind::kStream);
-  gauge_credits_limit_.store(credits_.limit(), std::memory_order_relaxed);
+  gauge_credits_limit_.store(CreditsLimitForGauge(), std::memory_order_relaxed);
   gauge_window_.store(window_, std::memory_order_relaxed);
 }
 
@@ -1081,7 +1081,7 @@ void StreamActor::ArmServerDeadline(std::chrono::system_clock::time_point deadli
 
 void StreamActor::PublishGauges() {
   gauge_credits_in_use_.store(credits_.in_use(), std::memory_order_relaxed);
-  gauge_credits_limit_.store(credits_.limit(), std::memory_order_relaxed);
+  gauge_credits_limit_.store(CreditsLimitForGauge(), std::memory_order_relaxed);
   gauge_outbound_.store(outbound_occupancy(), std::memory_order_relaxed);
 }
 

@@ -82,6 +82,8 @@ class StreamActor final : public Actor<StreamMessage> {
     RpcKind kind;
     const metrics::ModelInstruments* model;  // Null until a model is selected.
     uint32_t credits_in_use;
+    // The credits the stream could hold now: its count limit, or what it
+    // holds when the byte budget is spent (so none shows as available).
     uint32_t credits_limit;
     uint32_t outbound_occupancy;
     uint32_t outbound_window;
@@ -155,6 +157,12 @@ class StreamActor final : public Actor<StreamMessage> {
   void CountResponseWritten();
   void CountHandled(const absl::Status& status);
   void PublishGauges();
+  // GaugeReading::credits_limit: a stream held back by its byte budget has
+  // no credit available, whatever its count says.
+  uint32_t CreditsLimitForGauge() const {
+    return credits_.in_use() < credits_.limit() && !credits_.available() ? credits_.in_use()
+                                                                         : credits_.limit();
+  }
   // Picks up settings a live config change published since the last step.
   void RefreshSettings();
   // Ends the stream with `expired` at `deadline` (the server's, or its

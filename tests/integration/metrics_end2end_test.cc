@@ -189,6 +189,31 @@ TEST(MetricsEnd2endTest, StreamGaugesFollowTheOpenStreams) {
   EXPECT_EQ(Value(text, "grpc_server_handled_total", WithCode(kBidi, "NotFound")), 1);
 }
 
+// A stream held back by its byte budget shows no credit available, though
+// its request count would allow more: the saturation alert sees it.
+TEST(MetricsEnd2endTest, SpentByteBudgetShowsNoCreditAvailable) {
+  EngineOptions options = ServedMetrics();
+  options.credits_per_stream = 64;
+  options.credit_bytes_per_stream = 1024;
+  TestServer server(options);
+  auto stub = server.NewStub();
+  grpc::ClientContext context;
+  auto stream = stub->Stream(&context);
+  ASSERT_TRUE(stream->Write(MakeRequest("gate", std::string(2000, 'b'), 1)));
+  server.gate->WaitUntilHeld(1);
+
+  const std::string text = Scrape(server);
+  EXPECT_EQ(Value(text, "sluice_credits_in_use", {{"model", "gate"}}), 1);
+  EXPECT_EQ(Value(text, "sluice_credits_available", {{"model", "gate"}}), 0);
+
+  server.gate->Open();
+  InferResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.payload().size(), 2000u);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
 TEST(MetricsEnd2endTest, ErrorsAndCancellationsAreCountedByCodeAndCause) {
   EngineOptions options = ServedMetrics();
   options.max_payload_bytes = 1024;
