@@ -36,6 +36,9 @@ from sluice_client import Client, SluiceError, response_error
 # Statuses after which a new stream may succeed: the server was down, was
 # shutting down, or dropped the connection.
 RETRYABLE = {grpc.StatusCode.UNAVAILABLE}
+# How long a reconnect waits for the channel to connect before it counts as
+# one more failed attempt.
+RECONNECT_READY_SECONDS = 5.0
 
 # Let the channel itself retry connecting quickly, so a restarted server is
 # found within our own backoff rather than gRPC's default of up to 2 minutes.
@@ -132,6 +135,20 @@ def resilient_session(client: Client, model: str, lines, backoff: Backoff) -> in
     lines = iter(lines)
     eof = False
     while True:
+        # After a failure, open the next stream only on a connected channel:
+        # a stream started while the server is still down can be left queued
+        # in the channel (seen with grpcio 1.51 when the server comes back on
+        # the same port), with nothing to end it since a session has no
+        # deadline. Not connected in time counts as one more failed attempt.
+        if backoff.attempt > 0 and not client.wait_until_ready(RECONNECT_READY_SECONDS):
+            delay = backoff.next_delay()
+            if delay is None:
+                log(f"giving up after {backoff.attempt} attempts: the server is unreachable")
+                return 1
+            log(f"reconnect: attempt {backoff.attempt} in {delay:.2f} s: not connected within "
+                f"{RECONNECT_READY_SECONDS:g} s")
+            time.sleep(delay)
+            continue
         session = client.stream(model, stream_id=stream_id, first_sequence=next_sequence)
         resent = len(unanswered)
         try:

@@ -182,6 +182,16 @@ class Client:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def wait_until_ready(self, timeout: float) -> bool:
+        """Waits up to `timeout` seconds for the channel to connect; False if
+        it did not. A call started before the channel is ready waits in the
+        channel's queue with no bound of its own."""
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=timeout)
+            return True
+        except grpc.FutureTimeoutError:
+            return False
+
     def close(self) -> None:
         self._channel.close()
 
