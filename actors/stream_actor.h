@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -160,8 +161,7 @@ class StreamActor final : public Actor<StreamMessage> {
   // GaugeReading::credits_limit: a stream held back by its byte budget has
   // no credit available, whatever its count says.
   uint32_t CreditsLimitForGauge() const {
-    return credits_.in_use() < credits_.limit() && !credits_.available() ? credits_.in_use()
-                                                                         : credits_.limit();
+    return credits_.available() ? credits_.limit() : std::min(credits_.in_use(), credits_.limit());
   }
   // Picks up settings a live config change published since the last step.
   void RefreshSettings();

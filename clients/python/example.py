@@ -123,6 +123,18 @@ class Backoff:
         return delay
 
 
+def wait_before_retry(backoff: Backoff, why: str) -> bool:
+    """Logs and sleeps the next backoff delay; False (after logging) when the
+    attempts are used up."""
+    delay = backoff.next_delay()
+    if delay is None:
+        log(f"giving up after {backoff.attempt} attempts: {why}")
+        return False
+    log(f"reconnect: attempt {backoff.attempt} in {delay:.2f} s after {why}")
+    time.sleep(delay)
+    return True
+
+
 def resilient_session(client: Client, model: str, lines, backoff: Backoff) -> int:
     """Sends each line as one request and prints the answers, one request in
     flight at a time, reconnecting on a retryable failure."""
@@ -141,13 +153,9 @@ def resilient_session(client: Client, model: str, lines, backoff: Backoff) -> in
         # the same port), with nothing to end it since a session has no
         # deadline. Not connected in time counts as one more failed attempt.
         if backoff.attempt > 0 and not client.wait_until_ready(RECONNECT_READY_SECONDS):
-            delay = backoff.next_delay()
-            if delay is None:
-                log(f"giving up after {backoff.attempt} attempts: the server is unreachable")
+            why = f"not connecting within {RECONNECT_READY_SECONDS:g} s"
+            if not wait_before_retry(backoff, why):
                 return 1
-            log(f"reconnect: attempt {backoff.attempt} in {delay:.2f} s: not connected within "
-                f"{RECONNECT_READY_SECONDS:g} s")
-            time.sleep(delay)
             continue
         session = client.stream(model, stream_id=stream_id, first_sequence=next_sequence)
         resent = len(unanswered)
@@ -192,12 +200,8 @@ def resilient_session(client: Client, model: str, lines, backoff: Backoff) -> in
             if error.code not in RETRYABLE:
                 log(f"session failed: {error}")
                 return 1
-            delay = backoff.next_delay()
-            if delay is None:
-                log(f"giving up after {backoff.attempt} attempts: {error}")
+            if not wait_before_retry(backoff, str(error)):
                 return 1
-            log(f"reconnect: attempt {backoff.attempt} in {delay:.2f} s after {error}")
-            time.sleep(delay)
 
 
 def resumable_generate(client: Client, model: str, prompt: str, session_id: str | None,

@@ -36,6 +36,16 @@ grpc::Status Ingest(v1::Inference::Stub& stub, const std::vector<InferRequest>& 
   return writer->Finish();
 }
 
+// `count` Ingest requests to the counter model, each with `payload_bytes` of payload.
+std::vector<InferRequest> CounterRequests(int count, size_t payload_bytes) {
+  std::vector<InferRequest> requests;
+  requests.reserve(count);
+  for (int i = 1; i <= count; ++i) {
+    requests.push_back(MakeRequest(i == 1 ? "counter" : "", std::string(payload_bytes, 'r'), i));
+  }
+  return requests;
+}
+
 // ---- Unary ------------------------------------------------------------------
 
 TEST(RpcKindsEnd2endTest, UnaryEchoCarriesSessionFields) {
@@ -223,11 +233,7 @@ TEST(RpcKindsEnd2endTest, IngestCountsEveryRequestAndHoldsBackAFastSender) {
   TestServer server(options);
   auto stub = server.NewStub();
   constexpr int kRequests = 20000;
-  std::vector<InferRequest> requests;
-  requests.reserve(kRequests);
-  for (int i = 1; i <= kRequests; ++i) {
-    requests.push_back(MakeRequest(i == 1 ? "counter" : "", std::string(100, 'r'), i));
-  }
+  const std::vector<InferRequest> requests = CounterRequests(kRequests, 100);
   InferResponse response;
   ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
   EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
@@ -248,11 +254,7 @@ TEST(RpcKindsEnd2endTest, IngestHoldsBackLargeRequestsByBytes) {
   TestServer server(options);
   auto stub = server.NewStub();
   constexpr int kRequests = 5000;
-  std::vector<InferRequest> requests;
-  requests.reserve(kRequests);
-  for (int i = 1; i <= kRequests; ++i) {
-    requests.push_back(MakeRequest(i == 1 ? "counter" : "", std::string(1000, 'r'), i));
-  }
+  const std::vector<InferRequest> requests = CounterRequests(kRequests, 1000);
   InferResponse response;
   ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
   EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
@@ -272,10 +274,7 @@ TEST(RpcKindsEnd2endTest, IngestReadsARequestLargerThanTheBudgetAlone) {
   TestServer server(options);
   auto stub = server.NewStub();
   constexpr int kRequests = 200;
-  std::vector<InferRequest> requests;
-  for (int i = 1; i <= kRequests; ++i) {
-    requests.push_back(MakeRequest(i == 1 ? "counter" : "", std::string(10000, 'r'), i));
-  }
+  const std::vector<InferRequest> requests = CounterRequests(kRequests, 10000);
   InferResponse response;
   ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
   EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
