@@ -38,9 +38,33 @@ TEST(CreditGateTest, ByteBudgetHoldsBackLargeRequestsNotSmallOnes) {
   EXPECT_FALSE(gate.TryAcquire(1));
   EXPECT_EQ(gate.bytes_in_use(), 1200u);
   gate.Release(600);
-  EXPECT_TRUE(gate.available());
-  EXPECT_EQ(gate.in_use(), 2u);
-  EXPECT_EQ(gate.bytes_in_use(), 600u);
+  EXPECT_FALSE(gate.available());  // 600 is under the budget, but not half of it.
+  gate.Release(300);
+  EXPECT_TRUE(gate.available());  // 300 <= 500.
+  EXPECT_EQ(gate.in_use(), 1u);
+  EXPECT_EQ(gate.bytes_in_use(), 300u);
+}
+
+TEST(CreditGateTest, ClosedGateReopensWhenHalfTheCreditsAreBack) {
+  CreditGate gate(/*limit=*/8);
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(gate.TryAcquire());
+  EXPECT_FALSE(gate.available());
+  for (int i = 0; i < 3; ++i) gate.Release();
+  EXPECT_FALSE(gate.available());  // 5 in use: under the limit, not yet half free.
+  gate.Release();
+  EXPECT_TRUE(gate.available());  // 4 in use.
+  // Open again, it reads up to the limit as before.
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(gate.TryAcquire());
+  EXPECT_FALSE(gate.available());
+}
+
+TEST(CreditGateTest, OpenGateStaysOpenAsCreditsComeAndGo) {
+  CreditGate gate(/*limit=*/8);
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(gate.TryAcquire());
+  gate.Release();
+  EXPECT_TRUE(gate.TryAcquire());  // Never closed: 6 in use < 8.
+  EXPECT_TRUE(gate.TryAcquire());  // 7 < 8.
+  EXPECT_FALSE(gate.available());  // 8: closed now.
 }
 
 TEST(CreditGateTest, RequestLargerThanTheBudgetGetsThroughAlone) {
@@ -73,7 +97,18 @@ TEST(CreditGateTest, LoweredByteLimitTakesEffectAsWorkCompletes) {
   gate.set_byte_limit(500);
   EXPECT_FALSE(gate.available());  // 800 in flight >= 500.
   gate.Release(400);
-  EXPECT_TRUE(gate.available());  // 400 < 500.
+  EXPECT_FALSE(gate.available());  // 400 < 500, but more than half of it.
+  gate.Release(400);
+  EXPECT_TRUE(gate.available());
+}
+
+TEST(CreditGateTest, RaisedLimitReopensAClosedGate) {
+  CreditGate gate(/*limit=*/2);
+  ASSERT_TRUE(gate.TryAcquire());
+  ASSERT_TRUE(gate.TryAcquire());
+  EXPECT_FALSE(gate.available());
+  gate.set_limit(8);  // 2 in use is at most half of 8.
+  EXPECT_TRUE(gate.available());
 }
 
 }  // namespace
