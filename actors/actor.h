@@ -87,7 +87,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
 
   /// Thread-safe. Queues `message`; if the actor was idle, posts a turn to the
   /// executor. Returns kClosed (and drops the message) after CloseMailbox().
-  PushResult Send(Msg message) {
+  PushResult Send(Msg&& message) {
     const PushResult result = mailbox_.Push(std::move(message));
     if (result == PushResult::kOkWokeOwner) Wake();
     return result;
@@ -100,7 +100,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   /// and must accept that the turn runs before this returns. Meant for
   /// reactions: the turns this one wakes run here only if they run no model
   /// code (kAnyThread); others are posted to their pools.
-  PushResult SendInline(Msg message) {
+  PushResult SendInline(Msg&& message) {
     const PushResult result = mailbox_.Push(std::move(message));
     if (result != PushResult::kOkWokeOwner) return result;
     if (InAnyActor() || placement_ != Placement::kAnyThread) {
@@ -123,6 +123,11 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
  protected:
   /// Actor-only. Handles one message. Must not block and must not throw.
   virtual void Receive(Msg& message) = 0;
+
+  /// Actor-only. Called after each batch of messages one turn handled (at
+  /// least one), while the turn still owns the actor: for what is better
+  /// done once per batch than once per message, such as one coalesced reply.
+  virtual void AfterBatch() {}
 
   /// Thread-safe. Refuses every later Send(). Messages already queued are
   /// delivered if a turn is pending, else destroyed with the actor.
@@ -198,13 +203,16 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
     const void* outer = internal::current_actor;
     internal::current_actor = this;
     int64_t budget = max_messages_per_turn_;
-    Msg message;
     while (true) {
       int64_t consumed = 0;
-      while (consumed < budget && !yield_requested_ && mailbox_.TryPop(message)) {
+      while (consumed < budget && !yield_requested_) {
+        Msg* message = mailbox_.Front();  // Handled in place: no move per message.
+        if (message == nullptr) break;
         ++consumed;
-        Receive(message);
+        Receive(*message);
+        mailbox_.Pop();
       }
+      if (consumed > 0) AfterBatch();
       budget -= consumed;
       const bool yielded = yield_requested_;
       yield_requested_ = false;

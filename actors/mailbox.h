@@ -24,9 +24,9 @@ enum class PushResult {
 
 /// A mailbox of messages of type T.
 ///
-/// Owned by exactly one actor. Push() and Close() are thread-safe; TryPop()
-/// and EndTurn() are actor-only (called by whichever single thread currently
-/// runs the owner).
+/// Owned by exactly one actor. Push() and Close() are thread-safe; Front(),
+/// Pop(), TryPop() and EndTurn() are actor-only (called by whichever single
+/// thread currently runs the owner).
 ///
 /// Order: one FIFO for all producers. A push that happens before another
 /// (same thread, or ordered by any synchronisation, as consecutive turns of
@@ -57,12 +57,16 @@ class Mailbox {
   Mailbox(const Mailbox&) = delete;
   Mailbox& operator=(const Mailbox&) = delete;
 
-  /// Thread-safe.
-  PushResult Push(T message) {
+  /// Thread-safe. Takes an rvalue: a message (a request, say) is moved once,
+  /// into the buffer, not once per layer on its way there.
+  PushResult Push(T&& message) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (closed_) return PushResult::kClosed;
-      if (incoming_.capacity() == 0) incoming_.reserve(kFirstBufferSlots);
+      if (incoming_.size() == incoming_.capacity()) {
+        incoming_.reserve(incoming_.empty() ? kFirstBufferSlots
+                                            : std::max(kBurstBufferSlots, 2 * incoming_.size()));
+      }
       incoming_.push_back(std::move(message));
     }
     // acq_rel: release publishes the enqueue to the consumer that sees this
@@ -71,16 +75,31 @@ class Mailbox {
     return before == 0 ? PushResult::kOkWokeOwner : PushResult::kOk;
   }
 
-  /// Actor-only. Returns false when no message is visible right now.
-  bool TryPop(T& out) {
+  /// Actor-only. The oldest message, to be handled where it lies, or null
+  /// when no message is visible right now. It stays valid until Pop(), even
+  /// if the owner pushes to itself meanwhile (pushes go to another buffer).
+  T* Front() {
     if (next_ == draining_.size()) {
       TidyDrained();  // So that incoming_ only ever gets a small buffer back.
       std::lock_guard<std::mutex> lock(mutex_);
       draining_.swap(incoming_);
     }
-    if (next_ == draining_.size()) return false;
-    out = std::move(draining_[next_]);
+    return next_ == draining_.size() ? nullptr : &draining_[next_];
+  }
+
+  /// Actor-only, after Front() returned a message: destroys it (what it
+  /// holds is released now, not when the batch is done) and moves on.
+  void Pop() {
+    draining_[next_] = T();
     ++next_;
+  }
+
+  /// Actor-only. Front() and Pop() with a move out; false when empty.
+  bool TryPop(T& out) {
+    T* front = Front();
+    if (front == nullptr) return false;
+    out = std::move(*front);
+    Pop();
     return true;
   }
 
@@ -111,6 +130,10 @@ class Mailbox {
   static constexpr size_t kKeptBufferBytes = 256;
   static constexpr size_t kKeptBufferSlots = kKeptBufferBytes / sizeof(T);
   static constexpr size_t kFirstBufferSlots = std::max<size_t>(1, kKeptBufferSlots);
+  // A buffer that fills grows to at least this: a stream's messages come in
+  // small bursts (a call's open, request and half-close), and growing by
+  // doubling from one slot costs an allocation per message.
+  static constexpr size_t kBurstBufferSlots = 4;
 
   // Actor-only, with every message of draining_ popped: empties it, and
   // frees it unless it is small. Every buffer passes through here before it

@@ -65,7 +65,6 @@ SessionActor::SessionActor(ActorCensus* census, Executor executor, uint32_t max_
       model_(model),
       context_(std::move(context)),
       counters_(counters),
-      timer_(executor),
       stream_(std::move(stream)),
       room_(window) {
   census_->Born(ActorCensus::Kind::kSession);
@@ -78,8 +77,8 @@ void SessionActor::Receive(SessionMessage& message) {
   if (std::holds_alternative<OpenSession>(message)) {
     Open();
   } else if (auto* request = std::get_if<SessionRequest>(&message)) {
-    backlog_.push_back(Work{false, std::move(request->request), request->timestamp,
-                            std::move(request->rejection), request->bytes});
+    backlog_.emplace_back(false, std::move(request->request), request->timestamp,
+                          std::move(request->rejection), request->bytes);
     Pump();
   } else if (auto* grant = std::get_if<WindowGrant>(&message)) {
     room_ += grant->responses;
@@ -230,8 +229,10 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
   switch (step.kind()) {
     case Step::Kind::kDone:
       if (!output.responses.empty()) output.responses.back().set_final(true);
-      output.request_done = !current_->is_half_close;
-      if (output.request_done) output.request_bytes = current_->bytes;
+      if (!current_->is_half_close) {
+        ++unreported_done_;
+        unreported_bytes_ += current_->bytes;
+      }
       output.half_close_done = current_->is_half_close;
       current_.reset();
       break;
@@ -251,25 +252,38 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
       output.fatal = step.status();
       break;
   }
-  if (output.responses.empty() && !output.request_done && !output.half_close_done &&
-      output.fatal.ok()) {
-    return;
-  }
+  // A request done with nothing to say waits for AfterBatch(), so a batch of
+  // readings returns its credits in one message; anything else goes now,
+  // and carries the credits waiting with it.
+  if (output.responses.empty() && !output.half_close_done && output.fatal.ok()) return;
+  SendOutput(std::move(output));
+}
+
+void SessionActor::SendOutput(SessionOutput output) {
+  output.requests_done = unreported_done_;
+  output.request_bytes = unreported_bytes_;
+  unreported_done_ = 0;
+  unreported_bytes_ = 0;
   stream_->Send(std::move(output));
+}
+
+void SessionActor::AfterBatch() {
+  if (unreported_done_ > 0 && stream_ != nullptr) SendOutput(SessionOutput{});
 }
 
 void SessionActor::ArmTimer(std::chrono::nanoseconds delay) {
   timer_pending_ = true;
   const uint64_t generation = ++timer_generation_;
-  timer_.expires_after(delay);
-  timer_.async_wait([self = shared_from_this(), generation](const boost::system::error_code& ec) {
+  if (!timer_) timer_.emplace(executor());
+  timer_->expires_after(delay);
+  timer_->async_wait([self = shared_from_this(), generation](const boost::system::error_code& ec) {
     if (!ec) self->Send(TimerFired{generation});
   });
 }
 
 void SessionActor::Release(bool cancelled) {
   released_ = true;
-  timer_.cancel();
+  if (timer_) timer_->cancel();
   if (session_ != nullptr && cancelled) {
     counters_->Add(counters_->sessions_cancelled, 1);
     try {

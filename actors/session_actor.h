@@ -51,6 +51,7 @@ class SessionActor final : public Actor<SessionMessage> {
 
  protected:
   void Receive(SessionMessage& message) override;
+  void AfterBatch() override;
 
  private:
   struct Work {
@@ -71,6 +72,8 @@ class SessionActor final : public Actor<SessionMessage> {
   Step TimedCall(Call call);
   void CountModelErrors(const SessionOutput& output, const Step& step) const;
   void Deliver(CallSink& sink, const Step& step);
+  // Sends `output` to the stream with the completed requests not yet reported.
+  void SendOutput(SessionOutput output);
   void ArmTimer(std::chrono::nanoseconds delay);
   void Release(bool cancelled);
 
@@ -78,7 +81,7 @@ class SessionActor final : public Actor<SessionMessage> {
   const ModelEntry model_;  // A copy: the session may outlive its stream actor.
   const std::shared_ptr<SessionContext> context_;
   metrics::EngineCounters* const counters_;
-  boost::asio::steady_timer timer_;
+  std::optional<boost::asio::steady_timer> timer_;
   std::unique_ptr<ModelSession> session_;
   std::shared_ptr<StreamActor> stream_;
 
@@ -93,6 +96,10 @@ class SessionActor final : public Actor<SessionMessage> {
   uint32_t room_;
   bool failed_ = false;
   bool released_ = false;
+  // Requests completed without output since the last SessionOutput, and
+  // their credit bytes: reported by the next output or by AfterBatch().
+  uint32_t unreported_done_ = 0;
+  uint64_t unreported_bytes_ = 0;
   uint64_t last_request_sequence_ = 0;
   int64_t last_timestamp_ = 0;
 };

@@ -624,7 +624,7 @@ void StreamActor::Reject(v1::InferRequest& request, const absl::Status& status,
   Dispatch(std::move(request), last_timestamp_.value_or(0), status);
 }
 
-void StreamActor::Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection) {
+void StreamActor::Dispatch(v1::InferRequest&& request, int64_t timestamp, absl::Status rejection) {
   // MaybeStartRead() reads only with a credit available, but a live config
   // change may have lowered the limit since; the request counts either way.
   const uint64_t bytes = request.ByteSizeLong();
@@ -726,10 +726,10 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
     outbound_.push_back(std::move(response));
   }
   outbound_peak_ = std::max(outbound_peak_, outbound_occupancy());
-  if (output.request_done) {
-    credits_.Release(output.request_bytes);
+  if (output.requests_done > 0) {
+    credits_.Release(output.request_bytes, output.requests_done);
     // Rejected requests hold credits but were not counted.
-    if (counted_requests_ > credits_.in_use()) ReleaseRequest();
+    while (counted_requests_ > credits_.in_use()) ReleaseRequest();
     // Before the response goes out: a client that has it and then reads the
     // metrics must see the credit back (this turn may be preempted between
     // the write and its end).
@@ -955,14 +955,7 @@ void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
     port_->Finish(status);
   }
   outbound_.clear();
-  if (session_ != nullptr) {
-    if (cancel_session) {
-      session_context_->MarkCancelled();  // Seen by a model call in progress.
-      SendToSession(CancelSession{});
-    } else {
-      SendToSession(CloseSession{});
-    }
-  }
+  if (session_ != nullptr) EndSession(cancel_session);
   FlushCounters();
   PublishGauges();
   if (!attached_) EndActor();  // No call is left to report its end.
@@ -997,6 +990,11 @@ void StreamActor::EndActor() {
   finished_ = true;  // The port is detached; nothing can be sent any more.
   if (deadline_timer_) deadline_timer_->cancel();
   if (resumable_ != nullptr && resumable_->grace_timer) resumable_->grace_timer->cancel();
+  // gRPC may end the call before we did (its cancel still queued): the
+  // session is cancelled rather than merely dropped. Either way the message
+  // keeps it alive until its own turn on its pool releases the model's
+  // session, so model code never runs here, which may be a reaction.
+  if (session_ != nullptr && !session_told_to_end_) EndSession(/*cancel=*/true);
   session_.reset();
   FlushCounters();
   CountStarted();
@@ -1005,7 +1003,17 @@ void StreamActor::EndActor() {
   CloseMailbox();
 }
 
-void StreamActor::SendToSession(SessionMessage message) {
+void StreamActor::EndSession(bool cancel) {
+  session_told_to_end_ = true;
+  if (cancel) {
+    session_context_->MarkCancelled();  // Seen by a model call in progress.
+    SendToSession(CancelSession{});
+  } else {
+    SendToSession(CloseSession{});
+  }
+}
+
+void StreamActor::SendToSession(SessionMessage&& message) {
   if (session_ != nullptr) session_->Send(std::move(message));
 }
 

@@ -137,7 +137,7 @@ class StreamActor final : public Actor<StreamMessage> {
   void OnSessionOutput(SessionOutput& output);
   void OnWriteDone(const WriteDone& write);
   void Reject(v1::InferRequest& request, const absl::Status& status, metrics::RejectReason reason);
-  void Dispatch(v1::InferRequest request, int64_t timestamp, absl::Status rejection);
+  void Dispatch(v1::InferRequest&& request, int64_t timestamp, absl::Status rejection);
   void MaybeStartRead();
   void MaybeWrite();
   void RecordSingleResponse();
@@ -149,7 +149,9 @@ class StreamActor final : public Actor<StreamMessage> {
   // (done, or the model itself failed) it is just closed.
   void Finish(const absl::Status& status, bool cancel_session);
   void OnReactorDone(const ReactorDone& done);
-  void SendToSession(SessionMessage message);
+  // Tells the session to end (CancelSession when `cancel`, else CloseSession), once.
+  void EndSession(bool cancel);
+  void SendToSession(SessionMessage&& message);
   void FlushCounters();
   // Counts the call as started, once: at its start, or at its end when the
   // end was dequeued first.
@@ -206,6 +208,7 @@ class StreamActor final : public Actor<StreamMessage> {
   // The session, once the first request selected a model.
   std::shared_ptr<SessionContext> session_context_;
   std::shared_ptr<SessionActor> session_;
+  bool session_told_to_end_ = false;  // CloseSession or CancelSession sent.
   std::string model_name_;
   std::string model_version_;
   uint32_t model_max_credits_ = 0;  // 0: no model limit.

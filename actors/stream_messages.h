@@ -85,11 +85,12 @@ struct ReactorDone {
 struct AbortStream {
   absl::Status status;
 };
-/// From the session actor: what one model call produced.
+/// From the session actor: what model calls produced. Requests that
+/// completed without a response are reported together, once per batch.
 struct SessionOutput {
   std::vector<v1::InferResponse> responses;
-  bool request_done = false;     // The request is complete: return its credit.
-  uint64_t request_bytes = 0;    // With request_done: that request's SessionRequest::bytes.
+  uint32_t requests_done = 0;    // Requests complete: return their credits.
+  uint64_t request_bytes = 0;    // Their SessionRequest::bytes, summed.
   bool half_close_done = false;  // OnHalfClose is complete: the session is done.
   absl::Status fatal;            // Not OK: close the stream with it.
 };

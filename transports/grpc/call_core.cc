@@ -128,7 +128,11 @@ void CallCore::Cancelled() {
 
 void CallCore::Done() {
   port_->Detach();
-  actor_->Send(actors::ReactorDone{DeadlinePassed()});
+  // Inline: every call ends here, and posting the end to the pool would cost
+  // each call one more hop (a wake-up on a quiet pool). The stream actor's
+  // end runs no model code: it hands the session its CancelSession, if it
+  // had none, so the model's session ends on the session's own pool.
+  Deliver(actors::ReactorDone{DeadlinePassed()});
 }
 
 }  // namespace sluice::transport

@@ -179,8 +179,8 @@ TEST(ActorTest, BusyActorsShareOneThreadFairly) {
   Notification release;
   boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
   for (int i = 0; i < 40; ++i) {
-    a->Send(i);
-    b->Send(i);
+    a->Send(int{i});
+    b->Send(int{i});
   }
   release.Notify();
   pool.Join();
@@ -251,13 +251,61 @@ TEST(ActorTest, YieldTurnGivesTheThreadToOthers) {
   Notification release;
   boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
   for (int i = 0; i < 10; ++i) {
-    a->Send(i);
-    b->Send(i);
+    a->Send(int{i});
+    b->Send(int{i});
   }
   release.Notify();
   pool.Join();
   ASSERT_EQ(log.order.size(), 20u);
   for (size_t i = 1; i < log.order.size(); ++i) EXPECT_NE(log.order[i], log.order[i - 1]) << i;
+}
+
+// AfterBatch() runs once per batch a turn handles, after its last message:
+// a session actor returns a batch's credits in one message from there.
+TEST(ActorTest, AfterBatchRunsOncePerBatchOfMessages) {
+  AsioScheduler pool(1);
+  struct Batcher final : Actor<int> {
+    explicit Batcher(Executor e) : Actor(e, /*max_messages_per_turn=*/4) {}
+    void Receive(int&) override { ++in_batch; }
+    void AfterBatch() override {
+      batches.push_back(in_batch);
+      in_batch = 0;
+    }
+    int in_batch = 0;
+    std::vector<int> batches;  // Read after the pool is joined.
+  };
+  auto actor = std::make_shared<Batcher>(pool.executor());
+  Notification release;
+  boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
+  for (int i = 0; i < 10; ++i) actor->Send(int{i});
+  release.Notify();
+  pool.Join();
+  EXPECT_EQ(actor->batches, (std::vector<int>{4, 4, 2}));
+  EXPECT_EQ(actor->in_batch, 0);
+}
+
+// A message is handled where it lies in the mailbox, and destroyed as soon as
+// it has been handled, not when its whole batch is: what it holds (a
+// request's memory, a reference that keeps an actor alive) goes at once.
+TEST(ActorTest, HandledMessageIsDestroyedBeforeTheNextIsHandled) {
+  AsioScheduler pool(1);
+  struct Holder final : Actor<std::shared_ptr<int>> {
+    explicit Holder(Executor e) : Actor(e, 16) {}
+    void Receive(std::shared_ptr<int>& message) override {
+      if (*message == 2) first_released_before_second = previous.expired();
+      previous = message;
+    }
+    std::weak_ptr<int> previous;
+    bool first_released_before_second = false;
+  };
+  auto actor = std::make_shared<Holder>(pool.executor());
+  Notification release;
+  boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
+  actor->Send(std::make_shared<int>(1));
+  actor->Send(std::make_shared<int>(2));
+  release.Notify();
+  pool.Join();
+  EXPECT_TRUE(actor->first_released_before_second);
 }
 
 TEST(ActorTest, ShutdownWithQueuedMessagesDestroysThemAndTheActor) {
@@ -273,7 +321,7 @@ TEST(ActorTest, ShutdownWithQueuedMessagesDestroysThemAndTheActor) {
     weak = sink;
     Notification release;
     boost::asio::post(pool.executor(), [&] { release.WaitForNotification(); });
-    for (int i = 0; i < 100; ++i) sink->Send(payload);
+    for (int i = 0; i < 100; ++i) sink->Send(std::shared_ptr<int>(payload));
     sink.reset();
     release.Notify();
     pool.Join();
