@@ -259,7 +259,7 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
   SendOutput(std::move(output));
 }
 
-void SessionActor::SendOutput(SessionOutput output) {
+void SessionActor::SendOutput(SessionOutput&& output) {
   output.requests_done = unreported_done_;
   output.request_bytes = unreported_bytes_;
   unreported_done_ = 0;

@@ -73,7 +73,7 @@ class SessionActor final : public Actor<SessionMessage> {
   void CountModelErrors(const SessionOutput& output, const Step& step) const;
   void Deliver(CallSink& sink, const Step& step);
   // Sends `output` to the stream with the completed requests not yet reported.
-  void SendOutput(SessionOutput output);
+  void SendOutput(SessionOutput&& output);
   void ArmTimer(std::chrono::nanoseconds delay);
   void Release(bool cancelled);
 

@@ -46,6 +46,26 @@ std::vector<InferRequest> CounterRequests(int count, size_t payload_bytes) {
   return requests;
 }
 
+// What IngestCounterRequests() saw: the counter's one response, and the
+// engine's counters once it has stopped.
+struct CountedIngest {
+  InferResponse response;
+  EngineStats stats;
+};
+
+// Ingests CounterRequests(count, payload_bytes) on a server with `options`,
+// checks that the counter saw every request and byte, then stops the engine.
+void IngestCounterRequests(const EngineOptions& options, int count, size_t payload_bytes,
+                           CountedIngest* result) {
+  TestServer server(options);
+  auto stub = server.NewStub();
+  ASSERT_TRUE(Ingest(*stub, CounterRequests(count, payload_bytes), &result->response).ok());
+  EXPECT_EQ(result->response.parameters().at("requests"), std::to_string(count));
+  EXPECT_EQ(result->response.parameters().at("bytes"), std::to_string(count * payload_bytes));
+  server.engine().Shutdown(std::chrono::seconds(5));
+  result->stats = server.engine().Stats();
+}
+
 // ---- Unary ------------------------------------------------------------------
 
 TEST(RpcKindsEnd2endTest, UnaryEchoCarriesSessionFields) {
@@ -230,19 +250,13 @@ TEST(RpcKindsEnd2endTest, GenerateDeadlineAndUnknownModel) {
 TEST(RpcKindsEnd2endTest, IngestCountsEveryRequestAndHoldsBackAFastSender) {
   EngineOptions options = TestServer::DefaultOptions();
   options.credits_per_stream = 4;
-  TestServer server(options);
-  auto stub = server.NewStub();
   constexpr int kRequests = 20000;
-  const std::vector<InferRequest> requests = CounterRequests(kRequests, 100);
-  InferResponse response;
-  ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
-  EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
-  EXPECT_EQ(response.parameters().at("bytes"), std::to_string(kRequests * 100));
-  EXPECT_EQ(response.request_sequence(), static_cast<uint64_t>(kRequests));
-  EXPECT_TRUE(response.final());
-  server.engine().Shutdown(std::chrono::seconds(5));
-  EXPECT_EQ(server.engine().Stats().messages_received, kRequests);
-  EXPECT_LE(server.engine().Stats().credits_in_use_peak, 4);  // Credits held the sender back.
+  CountedIngest run;
+  ASSERT_NO_FATAL_FAILURE(IngestCounterRequests(options, kRequests, 100, &run));
+  EXPECT_EQ(run.response.request_sequence(), static_cast<uint64_t>(kRequests));
+  EXPECT_TRUE(run.response.final());
+  EXPECT_EQ(run.stats.messages_received, kRequests);
+  EXPECT_LE(run.stats.credits_in_use_peak, 4);  // Credits held the sender back.
 }
 
 // The byte budget holds a stream of large requests to what fits in it,
@@ -251,19 +265,13 @@ TEST(RpcKindsEnd2endTest, IngestHoldsBackLargeRequestsByBytes) {
   EngineOptions options = TestServer::DefaultOptions();
   options.credits_per_stream = 64;
   options.credit_bytes_per_stream = 4096;
-  TestServer server(options);
-  auto stub = server.NewStub();
   constexpr int kRequests = 5000;
-  const std::vector<InferRequest> requests = CounterRequests(kRequests, 1000);
-  InferResponse response;
-  ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
-  EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
-  EXPECT_EQ(response.parameters().at("bytes"), std::to_string(kRequests * 1000));
-  server.engine().Shutdown(std::chrono::seconds(5));
-  EXPECT_EQ(server.engine().Stats().messages_received, kRequests);
+  CountedIngest run;
+  ASSERT_NO_FATAL_FAILURE(IngestCounterRequests(options, kRequests, 1000, &run));
+  EXPECT_EQ(run.stats.messages_received, kRequests);
   // Each request is over 1000 bytes serialized: the fifth read starts under
   // 4096 bytes in flight, and no sixth can.
-  EXPECT_LE(server.engine().Stats().credits_in_use_peak, 5);
+  EXPECT_LE(run.stats.credits_in_use_peak, 5);
 }
 
 // A request larger than the whole byte budget is still read, but alone.
@@ -271,16 +279,9 @@ TEST(RpcKindsEnd2endTest, IngestReadsARequestLargerThanTheBudgetAlone) {
   EngineOptions options = TestServer::DefaultOptions();
   options.credits_per_stream = 64;
   options.credit_bytes_per_stream = 1024;
-  TestServer server(options);
-  auto stub = server.NewStub();
-  constexpr int kRequests = 200;
-  const std::vector<InferRequest> requests = CounterRequests(kRequests, 10000);
-  InferResponse response;
-  ASSERT_TRUE(Ingest(*stub, requests, &response).ok());
-  EXPECT_EQ(response.parameters().at("requests"), std::to_string(kRequests));
-  EXPECT_EQ(response.parameters().at("bytes"), std::to_string(kRequests * 10000));
-  server.engine().Shutdown(std::chrono::seconds(5));
-  EXPECT_EQ(server.engine().Stats().credits_in_use_peak, 1);
+  CountedIngest run;
+  ASSERT_NO_FATAL_FAILURE(IngestCounterRequests(options, 200, 10000, &run));
+  EXPECT_EQ(run.stats.credits_in_use_peak, 1);
 }
 
 TEST(RpcKindsEnd2endTest, IngestErrorsNameTheRequest) {
