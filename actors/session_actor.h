@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 
@@ -15,6 +14,7 @@
 #include "actors/actor.h"
 #include "actors/actor_census.h"
 #include "actors/model_registry.h"
+#include "actors/ring_queue.h"
 #include "actors/stream_messages.h"
 #include "metrics/engine_counters.h"
 #include "sluice/model.h"
@@ -85,7 +85,7 @@ class SessionActor final : public Actor<SessionMessage> {
   std::unique_ptr<ModelSession> session_;
   std::shared_ptr<StreamActor> stream_;
 
-  std::deque<Work> backlog_;
+  RingQueue<Work> backlog_;
   std::optional<Work> current_;
   bool current_started_ = false;
   bool resume_wanted_ = false;

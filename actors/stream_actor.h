@@ -10,7 +10,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +20,7 @@
 #include "actors/actor.h"
 #include "actors/credit_gate.h"
 #include "actors/live_settings.h"
+#include "actors/ring_queue.h"
 #include "actors/session_actor.h"
 #include "actors/stream_environment.h"
 #include "actors/stream_messages.h"
@@ -226,7 +226,7 @@ class StreamActor final : public Actor<StreamMessage> {
   bool holds_model_stream_ = false;
 
   CreditGate credits_;
-  std::deque<v1::InferResponse> outbound_;
+  RingQueue<v1::InferResponse> outbound_;
   bool write_in_flight_ = false;
   // Window accounting (see MaybeGrant): the session may emit as many
   // responses as it has been given room for, in all.
