@@ -72,19 +72,39 @@ SessionActor::SessionActor(ActorCensus* census, Executor executor, uint32_t max_
 
 SessionActor::~SessionActor() { census_->Died(ActorCensus::Kind::kSession); }
 
+template <typename... WorkFields>
+void SessionActor::Enqueue(WorkFields&&... fields) {
+  // Straight to current_ when nothing is in progress or waiting, as for a
+  // unary call's request or a reading on an idle session: the work is built
+  // where it is handled, not built in the backlog and moved out of it.
+  if (!current_ && backlog_.empty()) {
+    Begin(std::forward<WorkFields>(fields)...);
+  } else {
+    backlog_.emplace_back(std::forward<WorkFields>(fields)...);
+  }
+}
+
+template <typename... WorkFields>
+void SessionActor::Begin(WorkFields&&... fields) {
+  current_.emplace(std::forward<WorkFields>(fields)...);
+  current_started_ = false;
+  resume_wanted_ = false;
+  waiting_for_notify_ = false;
+}
+
 void SessionActor::Receive(SessionMessage& message) {
   if (released_) return;
   if (std::holds_alternative<OpenSession>(message)) {
     Open();
   } else if (auto* request = std::get_if<SessionRequest>(&message)) {
-    backlog_.emplace_back(false, std::move(request->request), request->timestamp,
-                          std::move(request->rejection), request->bytes);
+    Enqueue(false, std::move(request->request), request->timestamp, std::move(request->rejection),
+            request->bytes);
     Pump();
   } else if (auto* grant = std::get_if<WindowGrant>(&message)) {
     room_ += grant->responses;
     Pump();
   } else if (std::holds_alternative<HalfClose>(message)) {
-    backlog_.push_back(Work{true, {}, 0, {}, 0});
+    Enqueue(true, v1::InferRequest(), 0, absl::Status(), 0);
     Pump();
   } else if (auto* fired = std::get_if<TimerFired>(&message)) {
     if (fired->generation == timer_generation_) {
@@ -144,11 +164,8 @@ void SessionActor::Pump() {
   while (session_ != nullptr && !failed_ && !context_->cancelled()) {
     if (!current_) {
       if (backlog_.empty()) return;
-      current_.emplace(std::move(backlog_.front()));
+      Begin(std::move(backlog_.front()));
       backlog_.pop_front();
-      current_started_ = false;
-      resume_wanted_ = false;
-      waiting_for_notify_ = false;
     }
     if (room_ == 0 || timer_pending_) return;  // Resumed by WindowGrant / TimerFired.
     if (current_started_ && !resume_wanted_) return;

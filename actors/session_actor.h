@@ -64,6 +64,14 @@ class SessionActor final : public Actor<SessionMessage> {
   class CallSink;
 
   void Open();
+  // Queues work for the model, constructed from `fields` (Work's members in
+  // order).
+  template <typename... WorkFields>
+  void Enqueue(WorkFields&&... fields);
+  // Makes work the current one, with a fresh call state. Precondition: no
+  // current work.
+  template <typename... WorkFields>
+  void Begin(WorkFields&&... fields);
   void InstallNotifier();
   void Pump();
   Step CallModel(CallSink& sink);
