@@ -237,9 +237,19 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
   CountModelErrors(output, step);
   room_ -= static_cast<uint32_t>(output.responses.size());
   for (v1::InferResponse& response : output.responses) {
-    response.set_stream_id(context_->stream_id());
+    // Protobuf allocates a string for a field set even to "". Unary calls and
+    // unversioned models leave these two empty, and clearing allocates nothing.
+    if (context_->stream_id().empty()) {
+      response.clear_stream_id();
+    } else {
+      response.set_stream_id(context_->stream_id());
+    }
     response.set_model(model_.name);
-    response.set_model_version(model_.version);
+    if (model_.version.empty()) {
+      response.clear_model_version();
+    } else {
+      response.set_model_version(model_.version);
+    }
     response.set_request_sequence(last_request_sequence_);
     response.set_timestamp(last_timestamp_);
   }
