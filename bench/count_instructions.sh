@@ -71,6 +71,8 @@ report() {
   shift
   read -r small_total small_news < <(count_run "$small" "$@")
   read -r large_total large_news < <(count_run "$large" "$@")
+  # A failed run (it reports on stderr) leaves its figures empty.
+  [[ -n "${small_total:-}" && -n "${large_total:-}" ]] || { echo "$name: a run failed" >&2; exit 1; }
   awk -v name="$name" -v unit="$unit" -v n="$((large - small))" \
     -v i0="$small_total" -v i1="$large_total" -v a0="$small_news" -v a1="$large_news" \
     'BEGIN { printf "%-8s %9.0f instructions/%s  %6.2f operator new/%s\n", name, (i1 - i0) / n, unit, (a1 - a0) / n, unit }'
