@@ -104,7 +104,7 @@ void SessionActor::Receive(SessionMessage& message) {
     room_ += grant->responses;
     Pump();
   } else if (std::holds_alternative<HalfClose>(message)) {
-    Enqueue(true, v1::InferRequest(), 0, absl::Status(), 0);
+    Enqueue(true);  // A half-close: the other fields keep their defaults.
     Pump();
   } else if (auto* fired = std::get_if<TimerFired>(&message)) {
     if (fired->generation == timer_generation_) {

@@ -64,8 +64,8 @@ class SessionActor final : public Actor<SessionMessage> {
   class CallSink;
 
   void Open();
-  // Queues work for the model, constructed from `fields` (Work's members in
-  // order).
+  // Queues work for the model, constructed from `fields` (Work's leading
+  // members in order; the rest keep their defaults).
   template <typename... WorkFields>
   void Enqueue(WorkFields&&... fields);
   // Makes work the current one, with a fresh call state. Precondition: no
