@@ -93,6 +93,17 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
     return result;
   }
 
+  /// Thread-safe. Like Send(), with the message (alternative Alt of Msg)
+  /// built in the mailbox from `args`: for large messages, such as a
+  /// request, that would otherwise be moved through each layer.
+  template <typename Alt, typename... Args>
+  PushResult Emplace(Args&&... args) {
+    const PushResult result =
+        mailbox_.Emplace(std::in_place_type<Alt>, std::forward<Args>(args)...);
+    if (result == PushResult::kOkWokeOwner) Wake();
+    return result;
+  }
+
   /// Thread-safe. Like Send(), but when the actor was idle, may run on any
   /// thread (Placement::kAnyThread), and the calling thread is not inside a
   /// turn, runs the turn right here instead of posting it, saving a

@@ -59,7 +59,12 @@ class Mailbox {
 
   /// Thread-safe. Takes an rvalue: a message (a request, say) is moved once,
   /// into the buffer, not once per layer on its way there.
-  PushResult Push(T&& message) {
+  PushResult Push(T&& message) { return Emplace(std::move(message)); }
+
+  /// Thread-safe. Like Push(), with the message constructed in the buffer
+  /// from `args` (T's constructor arguments), so it is not moved at all.
+  template <typename... Args>
+  PushResult Emplace(Args&&... args) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (closed_) return PushResult::kClosed;
@@ -67,7 +72,7 @@ class Mailbox {
         incoming_.reserve(incoming_.empty() ? kFirstBufferSlots
                                             : std::max(kBurstBufferSlots, 2 * incoming_.size()));
       }
-      incoming_.push_back(std::move(message));
+      incoming_.emplace_back(std::forward<Args>(args)...);
     }
     // acq_rel: release publishes the enqueue to the consumer that sees this
     // count; acquire orders us after the consumer's last EndTurn().

@@ -27,7 +27,7 @@ class SessionActor::CallSink final : public ResponseSink {
 
   uint32_t room() const override { return room_ - static_cast<uint32_t>(responses_.size()); }
 
-  bool Emit(v1::InferResponse response) override {
+  bool Emit(v1::InferResponse&& response) override {
     if (room() == 0) return false;
     response.clear_error();
     responses_.push_back(std::move(response));

@@ -437,7 +437,7 @@ void StreamActor::ReplayEnded() {
     if (missed != nullptr) {
       resumable_->write_is_replay = true;
       write_in_flight_ = true;
-      port_->StartWrite(*missed);
+      port_->StartWrite(v1::InferResponse(*missed));  // A copy: it stays for a later resume.
       return;
     }
   }
@@ -630,7 +630,10 @@ void StreamActor::Dispatch(v1::InferRequest&& request, int64_t timestamp, absl::
   const uint64_t bytes = request.ByteSizeLong();
   credits_.Take(bytes);
   credits_peak_ = std::max(credits_peak_, credits_.in_use());
-  SendToSession(SessionRequest{std::move(request), timestamp, std::move(rejection), bytes});
+  // Built in the session's mailbox: the request is moved once on its way.
+  if (session_ != nullptr) {
+    session_->Emplace<SessionRequest>(std::move(request), timestamp, std::move(rejection), bytes);
+  }
   RefreshSettings();  // After the credit is taken, before the next read.
   MaybeStartRead();
   PublishGauges();
@@ -824,7 +827,7 @@ void StreamActor::MaybeWrite() {
     }
     resumable_->write_is_replay = true;
     write_in_flight_ = true;
-    port_->StartWrite(*missed);  // A copy: it stays for a later resume.
+    port_->StartWrite(v1::InferResponse(*missed));  // A copy: it stays for a later resume.
     return;
   }
   if (outbound_.empty()) return;
@@ -836,8 +839,9 @@ void StreamActor::MaybeWrite() {
     Finish(StatusFromError(outbound_.front()), /*cancel_session=*/credits_.in_use() > 0);
     return;
   }
-  v1::InferResponse next = std::move(outbound_.front());
-  outbound_.pop_front();
+  // Written from where it lies: the port moves it into the call's write
+  // buffer, and the pop then frees only the moved-from shell.
+  v1::InferResponse& next = outbound_.front();
   next.set_sequence(next_response_sequence_++);
   if (next.has_error()) ++unflushed_errors_;
   write_in_flight_ = true;
@@ -846,6 +850,7 @@ void StreamActor::MaybeWrite() {
     resumable_->replay_next = next_response_sequence_;
   }
   port_->StartWrite(std::move(next));
+  outbound_.pop_front();
 }
 
 absl::Status StreamActor::StatusFromError(const v1::InferResponse& response) const {

@@ -25,7 +25,7 @@ class StreamPort {
   /// Asks for the next request; completes with ReadDone.
   virtual void StartRead() = 0;
   /// Sends `response`; completes with WriteDone.
-  virtual void StartWrite(v1::InferResponse response) = 0;
+  virtual void StartWrite(v1::InferResponse&& response) = 0;
   /// Ends the stream with `status`.
   virtual void Finish(const absl::Status& status) = 0;
 };

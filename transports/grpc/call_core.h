@@ -57,7 +57,7 @@ class CallCore {
 class SingleResponse {
  public:
   explicit SingleResponse(v1::InferResponse* response) : response_(response) {}
-  void Record(v1::InferResponse response) { *response_ = std::move(response); }
+  void Record(v1::InferResponse&& response) { *response_ = std::move(response); }
 
  private:
   v1::InferResponse* const response_;  // Owned by gRPC; valid until OnDone.

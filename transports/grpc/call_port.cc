@@ -15,7 +15,7 @@ void CallPort::StartRead() {
   if (CallOps* ops = Live()) ops->DoStartRead();
 }
 
-void CallPort::StartWrite(v1::InferResponse response) {
+void CallPort::StartWrite(v1::InferResponse&& response) {
   if (CallOps* ops = Live()) ops->DoStartWrite(std::move(response));
 }
 

@@ -21,7 +21,7 @@ class CallOps {
  public:
   virtual ~CallOps() = default;
   virtual void DoStartRead() = 0;
-  virtual void DoStartWrite(v1::InferResponse response) = 0;
+  virtual void DoStartWrite(v1::InferResponse&& response) = 0;
   virtual void DoFinish(const absl::Status& status) = 0;
 };
 
@@ -42,7 +42,7 @@ class CallPort final : public actors::StreamPort {
   explicit CallPort(CallOps* ops) : ops_(ops) {}
 
   void StartRead() override;
-  void StartWrite(v1::InferResponse response) override;
+  void StartWrite(v1::InferResponse&& response) override;
   void Finish(const absl::Status& status) override;
   void Detach();
 

@@ -12,7 +12,7 @@ namespace sluice::transport {
 // hinted write does not complete until a later unhinted one, and the callback
 // API allows only one write in flight, so the stream would stall.
 
-void BidiReactor::DoStartWrite(v1::InferResponse response) {
+void BidiReactor::DoStartWrite(v1::InferResponse&& response) {
   write_buffer_ = std::move(response);
   StartWrite(&write_buffer_);
 }
@@ -25,7 +25,7 @@ void BidiReactor::OnDone() {
   delete this;  // NOLINT(cppcoreguidelines-owning-memory): gRPC's contract.
 }
 
-void GenerateReactor::DoStartWrite(v1::InferResponse response) {
+void GenerateReactor::DoStartWrite(v1::InferResponse&& response) {
   write_buffer_ = std::move(response);
   StartWrite(&write_buffer_);
 }

@@ -33,7 +33,7 @@ class BidiReactor final : public grpc::ServerBidiReactor<v1::InferRequest, v1::I
 
  private:
   void DoStartRead() override { StartRead(&read_buffer_); }
-  void DoStartWrite(v1::InferResponse response) override;
+  void DoStartWrite(v1::InferResponse&& response) override;
   void DoFinish(const absl::Status& status) override;
 
   // gRPC reads into / writes from these until OnReadDone / OnWriteDone.
@@ -55,7 +55,7 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::InferResponse>
 
  private:
   void DoStartRead() override { core_.ReadRequest(*request_); }
-  void DoStartWrite(v1::InferResponse response) override;
+  void DoStartWrite(v1::InferResponse&& response) override;
   void DoFinish(const absl::Status& status) override;
 
   const v1::InferRequest* const request_;  // Owned by gRPC until OnDone.
@@ -76,7 +76,9 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::InferRequest>, pr
 
  private:
   void DoStartRead() override { StartRead(&read_buffer_); }
-  void DoStartWrite(v1::InferResponse response) override { response_.Record(std::move(response)); }
+  void DoStartWrite(v1::InferResponse&& response) override {
+    response_.Record(std::move(response));
+  }
   void DoFinish(const absl::Status& status) override;
 
   v1::InferRequest read_buffer_;
@@ -98,7 +100,9 @@ class InferReactor final : public grpc::ServerUnaryReactor, private CallOps {
 
  private:
   void DoStartRead() override { core_.ReadRequest(*request_); }
-  void DoStartWrite(v1::InferResponse response) override { response_.Record(std::move(response)); }
+  void DoStartWrite(v1::InferResponse&& response) override {
+    response_.Record(std::move(response));
+  }
   void DoFinish(const absl::Status& status) override;
 
   const v1::InferRequest* const request_;

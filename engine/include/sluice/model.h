@@ -73,8 +73,9 @@ class ResponseSink {
   /// Queues a response to the current request; the engine fills stream_id,
   /// sequence, request_sequence, model, timestamp and final. Returns false,
   /// and drops nothing already queued, when room() == 0: return Resume() and
-  /// emit it from OnResume().
-  [[nodiscard]] virtual bool Emit(v1::InferResponse response) = 0;
+  /// emit it from OnResume(). Takes an rvalue: the response is moved once,
+  /// into the stream's queue (pass std::move(response), or a copy).
+  [[nodiscard]] virtual bool Emit(v1::InferResponse&& response) = 0;
   /// Queues an error response (code and message) to the current request; the
   /// stream stays open. Same room rule as Emit().
   [[nodiscard]] virtual bool EmitError(const absl::Status& status) = 0;

@@ -42,6 +42,37 @@ TEST(MailboxTest, ClosedMailboxRejectsPush) {
   EXPECT_FALSE(mailbox.TryPop(value));
 }
 
+// Emplace builds the message where it will be popped: never moved or copied.
+TEST(MailboxTest, EmplaceBuildsTheMessageInTheBuffer) {
+  struct Counted {
+    explicit Counted(int v) : value(v) {}
+    Counted() = default;
+    Counted(Counted&& other) noexcept : value(other.value), moves(other.moves + 1) {}
+    Counted& operator=(Counted&& other) noexcept {
+      value = other.value;
+      moves = other.moves + 1;
+      return *this;
+    }
+    int value = 0;
+    int moves = 0;
+  };
+  Mailbox<Counted> mailbox;
+  EXPECT_EQ(mailbox.Emplace(7), PushResult::kOkWokeOwner);
+  EXPECT_EQ(mailbox.Emplace(8), PushResult::kOk);
+  Counted* front = mailbox.Front();
+  ASSERT_NE(front, nullptr);
+  EXPECT_EQ(front->value, 7);
+  EXPECT_EQ(front->moves, 0);
+  mailbox.Pop();
+  front = mailbox.Front();
+  ASSERT_NE(front, nullptr);
+  EXPECT_EQ(front->value, 8);
+  EXPECT_EQ(front->moves, 0);
+  mailbox.Pop();
+  EXPECT_EQ(mailbox.Front(), nullptr);
+  EXPECT_FALSE(mailbox.EndTurn(2));
+}
+
 // One logical sender that moves between threads, as an actor does from turn
 // to turn: its messages arrive in the order it sent them.
 TEST(MailboxTest, SenderMovingBetweenThreadsKeepsItsOrder) {

@@ -28,7 +28,7 @@ class FakeSink final : public ResponseSink {
   explicit FakeSink(uint32_t room_per_call = 16) : room_per_call_(room_per_call) {}
 
   uint32_t room() const override { return room_; }
-  bool Emit(v1::InferResponse response) override {
+  bool Emit(v1::InferResponse&& response) override {
     if (room_ == 0) return false;
     --room_;
     response.clear_error();
