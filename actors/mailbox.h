@@ -86,6 +86,11 @@ class Mailbox {
   T* Front() {
     if (next_ == draining_.size()) {
       TidyDrained();  // So that incoming_ only ever gets a small buffer back.
+      // Every counted message popped: nothing to fetch, so no lock. (One
+      // pushed and not yet counted wakes the owner, or makes EndTurn() ask
+      // for another pass.) This is how every turn ends, so it saves a lock
+      // per turn.
+      if (pending_.load(std::memory_order_acquire) <= popped_) return nullptr;
       std::lock_guard<std::mutex> lock(mutex_);
       draining_.swap(incoming_);
     }
@@ -97,6 +102,7 @@ class Mailbox {
   void Pop() {
     draining_[next_] = T();
     ++next_;
+    ++popped_;
   }
 
   /// Actor-only. Front() and Pop() with a move out; false when empty.
@@ -114,6 +120,7 @@ class Mailbox {
     // Before the count drops: once it reaches 0, the next push may start a
     // turn on another thread, which owns draining_ from then on.
     if (next_ == draining_.size()) TidyDrained();
+    popped_ = 0;
     // acq_rel: pairs with Push()'s fetch_add (see the class comment).
     const int64_t before = pending_.fetch_sub(consumed, std::memory_order_acq_rel);
     return before - consumed > 0;
@@ -134,11 +141,12 @@ class Mailbox {
   // one (a burst's, or any buffer of large messages) is freed.
   static constexpr size_t kKeptBufferBytes = 256;
   static constexpr size_t kKeptBufferSlots = kKeptBufferBytes / sizeof(T);
-  static constexpr size_t kFirstBufferSlots = std::max<size_t>(1, kKeptBufferSlots);
-  // A buffer that fills grows to at least this: a stream's messages come in
-  // small bursts (a call's open, request and half-close), and growing by
-  // doubling from one slot costs an allocation per message.
+  // A new buffer, and one that fills, has room for at least this many: a
+  // stream's messages come in small bursts (a call's open, request and
+  // half-close), and growing by doubling from one slot costs an allocation
+  // per message. A buffer of large messages is still freed once drained.
   static constexpr size_t kBurstBufferSlots = 4;
+  static constexpr size_t kFirstBufferSlots = std::max(kBurstBufferSlots, kKeptBufferSlots);
 
   // Actor-only, with every message of draining_ popped: empties it, and
   // frees it unless it is small. Every buffer passes through here before it
@@ -157,6 +165,7 @@ class Mailbox {
   bool closed_ = false;      // Guarded by mutex_.
   std::vector<T> draining_;  // Actor-only: the batch being popped...
   size_t next_ = 0;          // ...from this index.
+  int64_t popped_ = 0;       // Actor-only: pops since the last EndTurn().
   std::atomic<int64_t> pending_{0};
 };
 

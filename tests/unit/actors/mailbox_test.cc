@@ -73,6 +73,24 @@ TEST(MailboxTest, EmplaceBuildsTheMessageInTheBuffer) {
   EXPECT_FALSE(mailbox.EndTurn(2));
 }
 
+// Front() skips the lock once every counted message is popped; a message
+// pushed after that is still found, in the same turn or the next.
+TEST(MailboxTest, APushAfterTheLastPopIsFound) {
+  Mailbox<int> mailbox;
+  EXPECT_EQ(mailbox.Push(1), PushResult::kOkWokeOwner);
+  int value = 0;
+  ASSERT_TRUE(mailbox.TryPop(value));
+  EXPECT_FALSE(mailbox.TryPop(value));
+  EXPECT_EQ(mailbox.Push(2), PushResult::kOk);  // The owner is still running.
+  ASSERT_TRUE(mailbox.TryPop(value));
+  EXPECT_EQ(value, 2);
+  EXPECT_FALSE(mailbox.EndTurn(2));
+  EXPECT_EQ(mailbox.Push(3), PushResult::kOkWokeOwner);
+  ASSERT_TRUE(mailbox.TryPop(value));
+  EXPECT_EQ(value, 3);
+  EXPECT_FALSE(mailbox.EndTurn(1));
+}
+
 // One logical sender that moves between threads, as an actor does from turn
 // to turn: its messages arrive in the order it sent them.
 TEST(MailboxTest, SenderMovingBetweenThreadsKeepsItsOrder) {
