@@ -724,11 +724,15 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
 
 void StreamActor::OnSessionOutput(SessionOutput& output) {
   if (finished_) return;
-  for (v1::InferResponse& response : output.responses) {
-    ++session_responses_received_;
-    outbound_.push_back(std::move(response));
+  session_responses_received_ += output.responses.size();
+  if (single_response_) {
+    // Recorded from the output below, once the credits are back: nothing
+    // waits for a write, so the outbound queue is never used.
+    outbound_peak_ = std::max(outbound_peak_, static_cast<uint32_t>(output.responses.size()));
+  } else {
+    for (v1::InferResponse& response : output.responses) outbound_.push_back(std::move(response));
+    outbound_peak_ = std::max(outbound_peak_, outbound_occupancy());
   }
-  outbound_peak_ = std::max(outbound_peak_, outbound_occupancy());
   if (output.requests_done > 0) {
     credits_.Release(output.request_bytes, output.requests_done);
     // Rejected requests hold credits but were not counted.
@@ -744,7 +748,11 @@ void StreamActor::OnSessionOutput(SessionOutput& output) {
     fatal_ = output.fatal;
     reads_closed_ = true;
   }
-  MaybeWrite();
+  if (single_response_) {
+    RecordSingleResponse(output.responses);
+  } else {
+    MaybeWrite();
+  }
   MaybeStartRead();
   MaybeFinish();
   PublishGauges();
@@ -812,11 +820,8 @@ void StreamActor::MaybeStartRead() {
 }
 
 void StreamActor::MaybeWrite() {
-  if (single_response_) {
-    RecordSingleResponse();
-    return;
-  }
-  if (write_in_flight_ || finished_ || !attached_) return;
+  // A single response is recorded as it comes (RecordSingleResponse).
+  if (single_response_ || write_in_flight_ || finished_ || !attached_) return;
   if (resumable_ != nullptr && resumable_->replay_next < next_response_sequence_) {
     const v1::InferResponse* missed = resumable_->replay.Find(resumable_->replay_next);
     if (missed == nullptr) {
@@ -867,10 +872,9 @@ absl::Status StreamActor::StatusFromError(const v1::InferResponse& response) con
 
 // The port keeps the one response of the call; nothing is written until
 // Finish, so there is no WriteDone and each response is "written" at once.
-void StreamActor::RecordSingleResponse() {
-  while (!finished_ && !outbound_.empty()) {
-    v1::InferResponse next = std::move(outbound_.front());
-    outbound_.pop_front();
+void StreamActor::RecordSingleResponse(std::vector<v1::InferResponse>& responses) {
+  for (v1::InferResponse& next : responses) {
+    if (finished_) return;
     if (next.has_error()) {
       ++unflushed_errors_;
       // The model may still have requests of this call to work on.

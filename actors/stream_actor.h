@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -140,7 +141,9 @@ class StreamActor final : public Actor<StreamMessage> {
   void Dispatch(v1::InferRequest&& request, int64_t timestamp, absl::Status rejection);
   void MaybeStartRead();
   void MaybeWrite();
-  void RecordSingleResponse();
+  // For a single-response kind: records the answer among `responses`, or
+  // ends the call with an error one (or for a second answer).
+  void RecordSingleResponse(std::vector<v1::InferResponse>& responses);
   absl::Status StatusFromError(const v1::InferResponse& response) const;
   void MaybeGrant();
   void MaybeFinish();
