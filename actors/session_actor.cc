@@ -126,9 +126,8 @@ void SessionActor::Receive(SessionMessage& message) {
 // Notify() may come from any thread at any time, even after the stream ended:
 // a weak reference, so a model holding the context never keeps us alive.
 void SessionActor::InstallNotifier() {
-  std::weak_ptr<Actor<SessionMessage>> weak = weak_from_this();
-  context_->SetNotifier([weak] {
-    if (auto self = weak.lock()) self->Send(Notified{});
+  context_->SetNotifier(weak_from_this(), [](void* self) {
+    static_cast<Actor<SessionMessage>*>(self)->Send(Notified{});
   });
 }
 

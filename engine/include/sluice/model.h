@@ -9,7 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -124,13 +123,18 @@ class SessionContext {
   /// Thread-safe, from any thread: wakes a session that returned Step::Wait().
   /// Cheap, and harmless after the stream ended.
   void Notify() const {
-    if (notifier_) notifier_();
+    if (auto target = notify_target_.lock()) notify_(target.get());
   }
 
   /// Engine-only: marks the stream cancelled.
   void MarkCancelled() { cancelled_.store(true, std::memory_order_release); }
-  /// Engine-only, before the session is created: what Notify() calls.
-  void SetNotifier(std::function<void()> notifier) { notifier_ = std::move(notifier); }
+  /// Engine-only, before the session is created: Notify() calls
+  /// `notify(target)` while `target` lives. (A function and a weak
+  /// reference, not a std::function: that would allocate once per stream.)
+  void SetNotifier(std::weak_ptr<void> target, void (*notify)(void* target)) {
+    notify_target_ = std::move(target);
+    notify_ = notify;
+  }
 
  private:
   const std::string stream_id_;
@@ -139,7 +143,8 @@ class SessionContext {
   const std::chrono::system_clock::time_point deadline_;
   const RpcKind rpc_kind_;
   // Set once before the model sees this context, then only read.
-  std::function<void()> notifier_;
+  std::weak_ptr<void> notify_target_;
+  void (*notify_)(void* target) = nullptr;
   // Release/acquire: a model that sees `true` also sees what the engine did
   // before cancelling.
   std::atomic<bool> cancelled_{false};

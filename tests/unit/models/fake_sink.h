@@ -66,7 +66,8 @@ inline std::shared_ptr<SessionContext> MakeContext(
   auto context = std::make_shared<SessionContext>(
       "stream-1", model, "1", std::chrono::system_clock::time_point::max(), kind);
   if (notifications != nullptr) {
-    context->SetNotifier([notifications] { notifications->fetch_add(1); });
+    context->SetNotifier(
+        notifications, [](void* target) { static_cast<std::atomic<int>*>(target)->fetch_add(1); });
   }
   return context;
 }

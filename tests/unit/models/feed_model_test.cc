@@ -340,7 +340,7 @@ TEST(FeedModelTest, ConcurrentPublishersAndSubscribersLoseNothing) {
   for (Reader& reader : readers) {
     auto context = std::make_shared<SessionContext>(
         "s", "feed", "1", std::chrono::system_clock::time_point::max(), RpcKind::kServerStreaming);
-    context->SetNotifier([bell = reader.bell] { bell->Ring(); });
+    context->SetNotifier(reader.bell, [](void* bell) { static_cast<Doorbell*>(bell)->Ring(); });
     reader.session = OpenSession(model, context);
     FakeSink sink;
     ASSERT_EQ(
