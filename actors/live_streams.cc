@@ -2,6 +2,7 @@
 
 #include "actors/live_streams.h"
 
+#include <memory>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -11,21 +12,36 @@
 
 namespace sluice::actors {
 
-absl::Status LiveStreams::Add(const std::shared_ptr<StreamActor>& stream) {
+absl::Status LiveStreams::Add(StreamActor& stream) {
   absl::MutexLock lock(&mu_);
   if (!abort_status_.ok()) return abort_status_;
-  if (max_streams_ != 0 && streams_.size() >= max_streams_) {
+  if (max_streams_ != 0 && count_ >= max_streams_) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "the server is at its limit of ", max_streams_,
         " concurrent streams (limits.max_concurrent_streams); retry later or on another replica"));
   }
-  streams_.emplace(stream.get(), stream);
+  StreamActor::LiveLink& link = stream.live_link_;
+  link.linked = true;
+  link.prev = nullptr;
+  link.next = head_;
+  if (head_ != nullptr) head_->live_link_.prev = &stream;
+  head_ = &stream;
+  ++count_;
   return absl::OkStatus();
 }
 
-void LiveStreams::Remove(const StreamActor* stream) {
+void LiveStreams::Remove(StreamActor& stream) {
   absl::MutexLock lock(&mu_);
-  streams_.erase(stream);
+  StreamActor::LiveLink& link = stream.live_link_;
+  if (!link.linked) return;
+  if (link.prev != nullptr) {
+    link.prev->live_link_.next = link.next;
+  } else {
+    head_ = link.next;
+  }
+  if (link.next != nullptr) link.next->live_link_.prev = link.prev;
+  link = StreamActor::LiveLink{};
+  --count_;
 }
 
 void LiveStreams::set_max_streams(uint32_t max_streams) {
@@ -35,14 +51,16 @@ void LiveStreams::set_max_streams(uint32_t max_streams) {
 
 size_t LiveStreams::size() const {
   absl::MutexLock lock(&mu_);
-  return streams_.size();
+  return count_;
 }
 
 void LiveStreams::ForEach(const std::function<void(const StreamActor&)>& visit) const {
   absl::MutexLock lock(&mu_);
   // A stream removes itself in its last turn, under this lock, before it can
-  // be destroyed: every key here is a live object while the lock is held.
-  for (const auto& [stream, weak] : streams_) visit(*stream);
+  // be destroyed: every stream listed is a live object while the lock is held.
+  for (const StreamActor* stream = head_; stream != nullptr; stream = stream->live_link_.next) {
+    visit(*stream);
+  }
 }
 
 bool LiveStreams::WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) const {
@@ -50,7 +68,7 @@ bool LiveStreams::WaitUntilEmpty(std::chrono::steady_clock::time_point deadline)
   const absl::Time until = absl::Now() + absl::FromChrono(remaining);
   absl::MutexLock lock(&mu_);
   mu_.AwaitWithDeadline(absl::Condition(this, &LiveStreams::EmptyLocked), until);
-  return streams_.empty();
+  return count_ == 0;
 }
 
 void LiveStreams::RefuseNew(const absl::Status& status) {
@@ -63,9 +81,12 @@ size_t LiveStreams::AbortAll(const absl::Status& status) {
   {
     absl::MutexLock lock(&mu_);
     if (abort_status_.ok()) abort_status_ = status;
-    live.reserve(streams_.size());
-    for (auto& [key, weak] : streams_) {
-      if (auto stream = weak.lock()) live.push_back(std::move(stream));
+    live.reserve(count_);
+    for (StreamActor* listed = head_; listed != nullptr; listed = listed->live_link_.next) {
+      // Null for a stream whose last reference is going: it is ending anyway.
+      if (auto stream = std::static_pointer_cast<StreamActor>(listed->weak_from_this().lock())) {
+        live.push_back(std::move(stream));
+      }
     }
   }
   // Outside the lock: Send() may run nothing inline, but keep the lock short.

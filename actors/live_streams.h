@@ -7,8 +7,6 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <memory>
-#include <unordered_map>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -18,11 +16,13 @@ namespace sluice::actors {
 
 class StreamActor;
 
-/// Tracks every live stream actor by a weak reference.
+/// Tracks every live stream actor, in a list linked through the streams
+/// (StreamActor::live_link_), so that registering allocates nothing.
 ///
-/// Ownership: owned by the engine. Threads: every method is thread-safe. The
-/// lock is taken once when a stream starts and once when it ends, never per
-/// message.
+/// Ownership: owned by the engine; it owns none of the streams. A stream
+/// removes itself in its last turn, before it can be destroyed. Threads:
+/// every method is thread-safe. The lock is taken once when a stream starts
+/// and once when it ends, never per message.
 class LiveStreams {
  public:
   /// Registers a starting stream. After RefuseNew() or AbortAll() it
@@ -30,8 +30,9 @@ class LiveStreams {
   /// with: no stream that slips in late escapes the drain. At the stream
   /// limit it registers nothing and returns RESOURCE_EXHAUSTED naming the
   /// limit.
-  absl::Status Add(const std::shared_ptr<StreamActor>& stream) ABSL_LOCKS_EXCLUDED(mu_);
-  void Remove(const StreamActor* stream) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Add(StreamActor& stream) ABSL_LOCKS_EXCLUDED(mu_);
+  /// Unregisters `stream`; a no-op for one not registered (Add refused it).
+  void Remove(StreamActor& stream) ABSL_LOCKS_EXCLUDED(mu_);
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
   /// Concurrent streams allowed from now on (0: no limit). Streams already
@@ -57,10 +58,11 @@ class LiveStreams {
   size_t AbortAll(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  bool EmptyLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return streams_.empty(); }
+  bool EmptyLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return count_ == 0; }
 
   mutable absl::Mutex mu_;
-  std::unordered_map<const StreamActor*, std::weak_ptr<StreamActor>> streams_ ABSL_GUARDED_BY(mu_);
+  StreamActor* head_ ABSL_GUARDED_BY(mu_) = nullptr;
+  size_t count_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status abort_status_ ABSL_GUARDED_BY(mu_);
   uint32_t max_streams_ ABSL_GUARDED_BY(mu_) = 0;
 };

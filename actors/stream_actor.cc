@@ -151,8 +151,7 @@ void StreamActor::OnStart(StartStream& start) {
     return;
   }
   started_ = true;
-  const absl::Status refused =
-      environment_.live_streams->Add(std::static_pointer_cast<StreamActor>(shared_from_this()));
+  const absl::Status refused = environment_.live_streams->Add(*this);
   if (!refused.ok()) {
     if (metrics_ != nullptr) {
       metrics_->AdmissionRejected(refused.code() == absl::StatusCode::kResourceExhausted
@@ -421,7 +420,7 @@ void StreamActor::HoldEnded() {
     return;
   }
   // Nothing is left to drain: only a client's resume can use it now.
-  if (started_) environment_.live_streams->Remove(this);
+  if (started_) environment_.live_streams->Remove(*this);
   started_ = false;
   ArmGraceTimer();
 }
@@ -1008,7 +1007,7 @@ void StreamActor::EndActor() {
   FlushCounters();
   CountStarted();
   counters_->Add(counters_->streams_finished, 1);
-  if (started_) environment_.live_streams->Remove(this);
+  if (started_) environment_.live_streams->Remove(*this);
   CloseMailbox();
 }
 

@@ -102,6 +102,8 @@ class StreamActor final : public Actor<StreamMessage> {
   void Receive(StreamMessage& message) override;
 
  private:
+  friend class LiveStreams;  // Links live streams through live_link_.
+
   void OnStart(StartStream& start);
   // A call with session metadata: false when the call is not to start as an
   // ordinary stream (it failed, or it relays to the session it resumes).
@@ -227,6 +229,15 @@ class StreamActor final : public Actor<StreamMessage> {
   bool counts_tenant_requests_ = false;
   bool holds_tenant_stream_ = false;
   bool holds_model_stream_ = false;
+
+  // This stream's place in LiveStreams' list, guarded by its lock: a list
+  // through the streams themselves, so registering allocates nothing.
+  struct LiveLink {
+    bool linked = false;
+    StreamActor* prev = nullptr;
+    StreamActor* next = nullptr;
+  };
+  LiveLink live_link_;
 
   CreditGate credits_;
   RingQueue<v1::InferResponse> outbound_;
