@@ -131,7 +131,14 @@ StreamActor::StreamActor(const StreamEnvironment& environment, std::shared_ptr<S
   gauge_window_.store(window_, std::memory_order_relaxed);
 }
 
-StreamActor::~StreamActor() { environment_.census->Died(ActorCensus::Kind::kStream); }
+StreamActor::~StreamActor() {
+  // A started stream leaves LiveStreams in its last turn (EndActor). One
+  // destroyed without that turn (its pool shut down with the turn queued)
+  // must not stay listed for a scrape or a drain to reach. No lock needed to
+  // read the flag: only this actor's turns set it, and they are over.
+  if (live_link_.linked) environment_.live_streams->Remove(*this);
+  environment_.census->Died(ActorCensus::Kind::kStream);
+}
 
 void StreamActor::CountStarted() {
   if (started_counted_) return;

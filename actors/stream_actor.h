@@ -232,6 +232,8 @@ class StreamActor final : public Actor<StreamMessage> {
 
   // This stream's place in LiveStreams' list, guarded by its lock: a list
   // through the streams themselves, so registering allocates nothing.
+  // `linked` is written only from this actor's turns (Add, Remove), so the
+  // destructor may read it without the lock.
   struct LiveLink {
     bool linked = false;
     StreamActor* prev = nullptr;

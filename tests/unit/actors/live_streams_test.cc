@@ -105,6 +105,17 @@ TEST_F(LiveStreamsTest, AStreamRefusedAtTheLimitIsNotListedAndItsRemoveIsANoOp) 
   live_.Remove(*third);
 }
 
+TEST_F(LiveStreamsTest, AStreamDestroyedWhileListedLeavesTheList) {
+  auto kept = NewStream();
+  auto dropped = NewStream();
+  ASSERT_TRUE(live_.Add(*kept).ok());
+  ASSERT_TRUE(live_.Add(*dropped).ok());
+  dropped.reset();  // Never ran its last turn, as when its pool shut down first.
+  EXPECT_EQ(Listed(), (std::set<const StreamActor*>{kept.get()}));
+  EXPECT_EQ(live_.size(), 1u);
+  live_.Remove(*kept);
+}
+
 TEST_F(LiveStreamsTest, AfterRefuseNewEveryAddReturnsTheDrainStatus) {
   auto stream = NewStream();
   live_.RefuseNew(absl::UnavailableError("draining"));
