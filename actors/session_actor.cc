@@ -191,13 +191,14 @@ Step SessionActor::CallModel(CallSink& sink) {
   try {
     if (!current_started_) {
       if (current_->is_half_close) return TimedCall([&] { return session_->OnHalfClose(sink); });
-      last_request_sequence_ = current_->request.sequence();
+      const v1::InferRequest& request = current_->request->message;
+      last_request_sequence_ = request.sequence();
       last_timestamp_ = current_->timestamp;
       if (!current_->rejection.ok()) {
         (void)sink.EmitError(current_->rejection);  // Calls start with room >= 1.
         return Step::Done();
       }
-      return TimedCall([&] { return session_->OnRequest(current_->request, sink); });
+      return TimedCall([&] { return session_->OnRequest(request, sink); });
     }
     return TimedCall([&] { return session_->OnResume(sink); });
   } catch (const std::exception& e) {
@@ -258,6 +259,7 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
       if (!current_->is_half_close) {
         ++unreported_done_;
         unreported_bytes_ += current_->bytes;
+        RequestBufferCache::Recycle(std::move(current_->request));
       }
       output.half_close_done = current_->is_half_close;
       current_.reset();

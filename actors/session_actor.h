@@ -14,6 +14,7 @@
 #include "actors/actor.h"
 #include "actors/actor_census.h"
 #include "actors/model_registry.h"
+#include "actors/request_buffer.h"
 #include "actors/ring_queue.h"
 #include "actors/stream_messages.h"
 #include "metrics/engine_counters.h"
@@ -56,7 +57,7 @@ class SessionActor final : public Actor<SessionMessage> {
  private:
   struct Work {
     bool is_half_close = false;
-    v1::InferRequest request;
+    RequestPtr request;  // Null for a half-close.
     int64_t timestamp = 0;
     absl::Status rejection;
     uint64_t bytes = 0;  // SessionRequest::bytes.

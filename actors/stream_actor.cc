@@ -546,7 +546,7 @@ void StreamActor::OnRead(ReadDone& read) {
   }
   ++unflushed_received_;
   if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
-  v1::InferRequest& request = *read.request;
+  const v1::InferRequest& request = read.request->message;
   bool admitted = false;  // The first request is admitted with its model.
   if (resumable_ != nullptr && request.sequence() != 0) {
     if (request.sequence() <= resumable_->highest_request_sequence) {
@@ -564,7 +564,7 @@ void StreamActor::OnRead(ReadDone& read) {
   } else if (!request.model().empty() &&
              (request.model() != model_name_ ||
               (!request.model_version().empty() && request.model_version() != model_version_))) {
-    Reject(request,
+    Reject(std::move(read.request),
            absl::InvalidArgumentError(absl::StrCat(
                "this stream serves model ", DescribeModel(model_name_, model_version_),
                " but the request names ", DescribeModel(request.model(), request.model_version()),
@@ -573,7 +573,7 @@ void StreamActor::OnRead(ReadDone& read) {
     return;
   }
   if (request.payload().size() > settings_->max_payload_bytes) {
-    Reject(request,
+    Reject(std::move(read.request),
            absl::ResourceExhaustedError(
                absl::StrCat("payload of ", request.payload().size(), " bytes exceeds the limit of ",
                             settings_->max_payload_bytes, " bytes (max_payload_bytes)")),
@@ -584,7 +584,7 @@ void StreamActor::OnRead(ReadDone& read) {
   const auto& parameters = request.parameters();
   if (auto it = parameters.find(kTimestampParameter); it != parameters.end()) {
     if (!absl::SimpleAtoi(it->second, &timestamp)) {
-      Reject(request,
+      Reject(std::move(read.request),
              absl::InvalidArgumentError(absl::StrCat(
                  "parameter 'timestamp' must be a decimal integer, got '", it->second, "'")),
              metrics::RejectReason::kBadTimestamp);
@@ -592,7 +592,7 @@ void StreamActor::OnRead(ReadDone& read) {
     }
     if (timestamp == std::numeric_limits<int64_t>::max()) {
       // The next automatic timestamp would overflow.
-      Reject(request,
+      Reject(std::move(read.request),
              absl::InvalidArgumentError(absl::StrCat("timestamp ", timestamp,
                                                      " is too large; the largest allowed is ",
                                                      std::numeric_limits<int64_t>::max() - 1)),
@@ -600,7 +600,7 @@ void StreamActor::OnRead(ReadDone& read) {
       return;
     }
     if (last_timestamp_.has_value() && timestamp <= *last_timestamp_) {
-      Reject(request,
+      Reject(std::move(read.request),
              absl::InvalidArgumentError(
                  absl::StrCat("timestamp ", timestamp, " is not greater than the previous ",
                               *last_timestamp_, "; timestamps must increase")),
@@ -611,7 +611,8 @@ void StreamActor::OnRead(ReadDone& read) {
   if (!admitted) {
     if (absl::Status refused = AdmitRequest(); !refused.ok()) {
       if (kind_ == RpcKind::kBidiStreaming) {
-        Reject(request, refused, metrics::RejectReason::kRequestLimit);  // The stream stays open.
+        Reject(std::move(read.request), refused,
+               metrics::RejectReason::kRequestLimit);  // The stream stays open.
       } else {
         if (metrics_ != nullptr) metrics_->RequestRejected(metrics::RejectReason::kRequestLimit);
         Finish(refused, /*cancel_session=*/true);
@@ -621,22 +622,21 @@ void StreamActor::OnRead(ReadDone& read) {
   }
   last_timestamp_ = timestamp;
   next_auto_timestamp_ = timestamp + 1;
-  Dispatch(std::move(request), timestamp, absl::OkStatus());
+  Dispatch(std::move(read.request), timestamp, absl::OkStatus());
 }
 
-void StreamActor::Reject(v1::InferRequest& request, const absl::Status& status,
+void StreamActor::Reject(RequestPtr&& request, const absl::Status& status,
                          metrics::RejectReason reason) {
   if (metrics_ != nullptr) metrics_->RequestRejected(reason);
   Dispatch(std::move(request), last_timestamp_.value_or(0), status);
 }
 
-void StreamActor::Dispatch(v1::InferRequest&& request, int64_t timestamp, absl::Status rejection) {
+void StreamActor::Dispatch(RequestPtr&& request, int64_t timestamp, absl::Status rejection) {
   // MaybeStartRead() reads only with a credit available, but a live config
   // change may have lowered the limit since; the request counts either way.
-  const uint64_t bytes = request.ByteSizeLong();
+  const uint64_t bytes = request->message.ByteSizeLong();
   credits_.Take(bytes);
   credits_peak_ = std::max(credits_peak_, credits_.in_use());
-  // Built in the session's mailbox: the request is moved once on its way.
   if (session_ != nullptr) {
     session_->Emplace<SessionRequest>(std::move(request), timestamp, std::move(rejection), bytes);
   }

@@ -21,6 +21,7 @@
 #include "actors/actor.h"
 #include "actors/credit_gate.h"
 #include "actors/live_settings.h"
+#include "actors/request_buffer.h"
 #include "actors/ring_queue.h"
 #include "actors/session_actor.h"
 #include "actors/stream_environment.h"
@@ -139,8 +140,8 @@ class StreamActor final : public Actor<StreamMessage> {
   bool SelectModel(const v1::InferRequest& request);
   void OnSessionOutput(SessionOutput& output);
   void OnWriteDone(const WriteDone& write);
-  void Reject(v1::InferRequest& request, const absl::Status& status, metrics::RejectReason reason);
-  void Dispatch(v1::InferRequest&& request, int64_t timestamp, absl::Status rejection);
+  void Reject(RequestPtr&& request, const absl::Status& status, metrics::RejectReason reason);
+  void Dispatch(RequestPtr&& request, int64_t timestamp, absl::Status rejection);
   void MaybeStartRead();
   void MaybeWrite();
   // For a single-response kind: records the answer among `responses`, or

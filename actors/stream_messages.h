@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "actors/request_buffer.h"
 #include "sluice/v1/inference.pb.h"
 
 namespace sluice::actors {
@@ -48,17 +49,14 @@ struct StartStream {
 /// From the transport: a read completed. `ok` false: the client half-closed
 /// (or the stream broke; a PeerCancelled follows then).
 ///
-/// `request` points at the transport's read buffer, not a copy: a message
-/// is a slot in every block of a mailbox, so carrying the 184-byte request
-/// by value made every stream's mailbox blocks four times larger. The
-/// buffer is the stream's to read and move from until it asks for the next
-/// read, and lives while the call is not finished: only an actor that has
-/// not finished the call (and takes events only from its current port)
-/// dereferences it.
+/// `request` is the buffer the transport read into, owned by the message and
+/// then by whoever takes it: a mailbox slot holds a pointer, not the 184-byte
+/// request, so every stream's mailbox blocks stay small, and the request is
+/// never copied or moved on its way to the model.
 struct ReadDone {
   bool ok = false;
   PortId port = 0;
-  v1::InferRequest* request = nullptr;  // Non-null when `ok`.
+  RequestPtr request;  // Non-null when `ok`.
 };
 /// From the transport: the outstanding write completed.
 /// A failed write (`ok` false) means the call is over; `deadline_expired`
@@ -134,7 +132,7 @@ struct OpenSession {};
 /// session answers it with that error, in its turn, without calling the model,
 /// so every response leaves in request order.
 struct SessionRequest {
-  v1::InferRequest request;
+  RequestPtr request;  // Non-null.
   int64_t timestamp = 0;
   absl::Status rejection;
   uint64_t bytes = 0;  // The request's credit bytes, handed back in its SessionOutput.

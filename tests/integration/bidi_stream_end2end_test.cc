@@ -148,6 +148,48 @@ TEST(BidiStreamEnd2endTest, ExplicitTimestampsMustIncrease) {
   EXPECT_EQ(responses[5].timestamp(), 102);
 }
 
+// The engine reads requests into recycled buffers (actors/request_buffer.h):
+// nothing of an earlier request may show in a later one that leaves a field
+// unset or shorter.
+TEST(BidiStreamEnd2endTest, NoRequestCarriesOverAnythingOfAnEarlierOne) {
+  TestServer server;
+  auto stub = server.NewStub();
+  constexpr int kMessages = 300;
+  std::vector<InferRequest> requests;
+  for (int i = 1; i <= kMessages; ++i) {
+    switch (i % 3) {
+      case 0:  // Long payload, explicit timestamp.
+        requests.push_back(MakeRequest(i == 1 ? "echo" : "", std::string(200, 'L'), i,
+                                       {{"timestamp", std::to_string(10 * i)}}));
+        break;
+      case 1:  // Short payload, no parameters: an automatic timestamp.
+        requests.push_back(MakeRequest(i == 1 ? "echo" : "", "s" + std::to_string(i), i));
+        break;
+      default:  // No payload, another parameter.
+        requests.push_back(MakeRequest("", "", i, {{"note", "n"}}));
+        break;
+    }
+  }
+  std::vector<InferResponse> responses;
+  grpc::Status status = Exchange(*stub, requests, &responses);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(responses.size(), static_cast<size_t>(kMessages));
+  int64_t previous_timestamp = -1;
+  for (int i = 1; i <= kMessages; ++i) {
+    const InferResponse& response = responses[i - 1];
+    const InferRequest& request = requests[i - 1];
+    ASSERT_FALSE(response.has_error()) << i << ": " << response.error().message();
+    ASSERT_EQ(response.payload(), request.payload()) << i;
+    ASSERT_EQ(response.parameters_size(), request.parameters_size()) << i;
+    for (const auto& [name, value] : request.parameters()) {
+      ASSERT_EQ(response.parameters().at(name), value) << i;
+    }
+    const int64_t expected = i % 3 == 0 ? 10 * i : previous_timestamp + 1;
+    ASSERT_EQ(response.timestamp(), expected) << i;
+    previous_timestamp = expected;
+  }
+}
+
 TEST(BidiStreamEnd2endTest, LargestTimestampIsRejectedBeforeItCanOverflow) {
   TestServer server;
   auto stub = server.NewStub();

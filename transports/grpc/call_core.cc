@@ -93,7 +93,12 @@ bool CallCore::DeadlinePassed() const {
   return context_->deadline() <= std::chrono::system_clock::now() + kTransitSlack;
 }
 
-void CallCore::ReadDone(bool ok, v1::InferRequest& buffer) {
+v1::InferRequest* CallCore::ReadTarget() {
+  read_buffer_ = actors::RequestBufferCache::Take();
+  return &read_buffer_->message;
+}
+
+void CallCore::ReadDone(bool ok) {
   // A read also fails when the client cancels or the connection breaks, and
   // that must not look like a half-close (the model would finish its work
   // for nobody instead of being cancelled). gRPC marks the call cancelled
@@ -104,17 +109,21 @@ void CallCore::ReadDone(bool ok, v1::InferRequest& buffer) {
   }
   actors::ReadDone read;
   read.ok = ok;
-  if (ok) read.request = &buffer;  // The actor's until it starts the next read.
+  if (ok) read.request = std::move(read_buffer_);  // The actor's from here on.
   Deliver(std::move(read));
 }
 
 void CallCore::ReadRequest(const v1::InferRequest& request) {
   actors::ReadDone read;
   read.ok = !request_delivered_;
-  // gRPC hands the call's request as const, but it is a message of the
-  // call's own that gRPC never reads again once the method has returned; the
-  // actor moves out of it instead of copying it.
-  if (read.ok) read.request = const_cast<v1::InferRequest*>(&request);
+  if (read.ok) {
+    read.request = actors::RequestBufferCache::Take();
+    // gRPC hands the call's request as const, but it is a message of the
+    // call's own that gRPC never reads again once the method has returned;
+    // it is swapped out instead of copied (and gRPC frees whatever a reused
+    // buffer held).
+    read.request->message.Swap(const_cast<v1::InferRequest*>(&request));
+  }
   request_delivered_ = true;
   // Called on the actor's own turn, so this only queues the message.
   actor_->Send(std::move(read));

@@ -26,8 +26,13 @@ class CallCore {
   CallCore(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment,
            CallOps* ops, RpcKind kind);
 
+  /// For DoStartRead of kinds that read from gRPC, on the actor's turn:
+  /// takes a buffer (RequestBufferCache) to be the read's target until
+  /// ReadDone, and returns its message for the reactor's StartRead.
+  v1::InferRequest* ReadTarget();
+
   /// Reaction helpers.
-  void ReadDone(bool ok, v1::InferRequest& buffer);
+  void ReadDone(bool ok);
   void WriteDone(bool ok) { Deliver(actors::WriteDone{ok, !ok && DeadlinePassed()}); }
   void Cancelled();
   void Done();
@@ -37,7 +42,8 @@ class CallCore {
   void AddStatusTrailers(const absl::Status& status);
 
   /// For kinds whose single request came with the call (unary, server
-  /// streaming): the first read yields it, the second reports the end.
+  /// streaming): the first read yields it, swapped into a buffer; the second
+  /// reports the end.
   void ReadRequest(const v1::InferRequest& request);
 
  private:
@@ -48,6 +54,9 @@ class CallCore {
   const bool run_inline_;
   const std::shared_ptr<CallPort> port_;
   std::shared_ptr<actors::StreamActor> actor_;
+  // The read's target: set on the actor's turn before StartRead, taken by
+  // the reaction ReadDone (gRPC orders the two).
+  actors::RequestPtr read_buffer_;
   bool request_delivered_ = false;  // Actor-only (ReadRequest).
 };
 

@@ -26,18 +26,17 @@ class BidiReactor final : public grpc::ServerBidiReactor<v1::InferRequest, v1::I
   BidiReactor(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment)
       : core_(context, environment, this, RpcKind::kBidiStreaming) {}
 
-  void OnReadDone(bool ok) override { core_.ReadDone(ok, read_buffer_); }
+  void OnReadDone(bool ok) override { core_.ReadDone(ok); }
   void OnWriteDone(bool ok) override { core_.WriteDone(ok); }
   void OnCancel() override { core_.Cancelled(); }
   void OnDone() override;
 
  private:
-  void DoStartRead() override { StartRead(&read_buffer_); }
+  void DoStartRead() override { StartRead(core_.ReadTarget()); }
   void DoStartWrite(v1::InferResponse&& response) override;
   void DoFinish(const absl::Status& status) override;
 
-  // gRPC reads into / writes from these until OnReadDone / OnWriteDone.
-  v1::InferRequest read_buffer_;
+  // gRPC writes from this until OnWriteDone (it reads into CallCore's buffer).
   v1::InferResponse write_buffer_;
   CallCore core_;  // Last: it starts the actor, which may use the buffers.
 };
@@ -70,18 +69,17 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::InferRequest>, pr
                 v1::InferResponse* response)
       : response_(response), core_(context, environment, this, RpcKind::kClientStreaming) {}
 
-  void OnReadDone(bool ok) override { core_.ReadDone(ok, read_buffer_); }
+  void OnReadDone(bool ok) override { core_.ReadDone(ok); }
   void OnCancel() override { core_.Cancelled(); }
   void OnDone() override;
 
  private:
-  void DoStartRead() override { StartRead(&read_buffer_); }
+  void DoStartRead() override { StartRead(core_.ReadTarget()); }
   void DoStartWrite(v1::InferResponse&& response) override {
     response_.Record(std::move(response));
   }
   void DoFinish(const absl::Status& status) override;
 
-  v1::InferRequest read_buffer_;
   SingleResponse response_;
   CallCore core_;
 };
