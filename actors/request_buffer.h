@@ -20,8 +20,8 @@ namespace sluice::actors {
 /// Ownership: one owner at a time, through RequestPtr: the transport while
 /// gRPC reads into it, then the ReadDone message, the stream actor, the
 /// SessionRequest and the session's work. Once the model has run it, the
-/// session recycles it (RequestBufferCache), and a later read on that
-/// thread reuses it.
+/// session recycles it (RequestBufferCache), and a later read, of this
+/// stream or another, reuses it.
 struct RequestBuffer {
   v1::InferRequest message;
   std::unique_ptr<RequestBuffer> next;  // The link of a RequestList; null elsewhere.
