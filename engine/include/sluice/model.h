@@ -163,7 +163,10 @@ class ModelSession {
  public:
   virtual ~ModelSession() = default;
   /// A request arrived. Requests of one stream arrive in order, each after
-  /// the previous one returned Done().
+  /// the previous one returned Done(). `request` stays valid through the
+  /// OnResume() calls that follow, until the call returns Done(); then the
+  /// engine reuses its memory for a later request, of this stream or
+  /// another, so copy what you keep beyond that.
   virtual Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) = 0;
   /// Continue the current request after Resume() / ResumeAfter().
   virtual Step OnResume(ResponseSink& sink) {
