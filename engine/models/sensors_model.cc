@@ -37,21 +37,27 @@ struct Reading {
   std::array<double, 4> values{};
 };
 
+absl::Status WrongFieldCount(absl::string_view line) {
+  const auto commas = static_cast<size_t>(std::count(line.begin(), line.end(), ','));
+  return absl::InvalidArgumentError(absl::StrCat("a reading is '", kFormat, "' (", kFields,
+                                                 " comma-separated fields), got ", commas + 1,
+                                                 " fields in ", Quoted(line)));
+}
+
 absl::Status ParseReading(absl::string_view payload, Reading* reading) {
   const absl::string_view line = absl::StripTrailingAsciiWhitespace(payload);
-  const auto commas = static_cast<size_t>(std::count(line.begin(), line.end(), ','));
-  if (commas + 1 != kFields) {
-    return absl::InvalidArgumentError(absl::StrCat("a reading is '", kFormat, "' (", kFields,
-                                                   " comma-separated fields), got ", commas + 1,
-                                                   " fields in ", Quoted(line)));
-  }
+  // Split in one pass over the line; the fields are counted only to say
+  // how many there were.
   std::array<absl::string_view, kFields> fields;
   size_t start = 0;
-  for (size_t i = 0; i < kFields; ++i) {
-    const size_t comma = i + 1 < kFields ? line.find(',', start) : line.size();
+  for (size_t i = 0; i + 1 < kFields; ++i) {
+    const size_t comma = line.find(',', start);
+    if (comma == absl::string_view::npos) return WrongFieldCount(line);
     fields[i] = line.substr(start, comma - start);
     start = comma + 1;
   }
+  fields.back() = line.substr(start);
+  if (fields.back().find(',') != absl::string_view::npos) return WrongFieldCount(line);
   reading->sensor_id = absl::StripAsciiWhitespace(fields[0]);
   if (!internal::IsSimpleName(reading->sensor_id, kMaxSensorIdBytes)) {
     return absl::InvalidArgumentError(

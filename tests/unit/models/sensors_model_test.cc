@@ -148,6 +148,8 @@ TEST(SensorsModelTest, BadReadingsGetErrorsNamingFieldAndValueAndAreNotCounted) 
   const std::vector<Case> cases = {
       {"s1,1,20,50,1000", {"6 comma-separated fields", "got 5 fields", "'s1,1,20,50,1000'"}},
       {"s1,1,20,50,1000,1,2", {"got 7 fields"}},
+      {"s1,1,20,50,1000,1,", {"got 7 fields"}},
+      {",,,,,", {"'sensor_id'"}},
       {"", {"got 1 fields"}},
       {",1,20,50,1000,1", {"'sensor_id'", "''"}},
       {"s 1,1,20,50,1000,1", {"'sensor_id'", "'s 1'"}},
