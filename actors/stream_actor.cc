@@ -1053,8 +1053,7 @@ void StreamActor::CountResponseWritten() {
   if (last_response_at_.has_value()) {
     model_metrics_->response_gap.ObserveNanos(NanosSince(*last_response_at_, now));
   } else {
-    model_metrics_->time_to_first_response->Observe(
-        std::chrono::duration<double>(now - started_at_).count());
+    model_metrics_->time_to_first_response.ObserveNanos(NanosSince(started_at_, now));
   }
   last_response_at_ = now;
 }
@@ -1065,8 +1064,8 @@ void StreamActor::CountHandled(const absl::Status& status) {
   handled_counted_ = true;
   const auto code = static_cast<size_t>(status.code());
   method_metrics_->handled[code < metrics::kStatusCodeCount ? code : 2]->Increment();
-  method_metrics_->handling_seconds->Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count());
+  method_metrics_->handling_seconds.ObserveNanos(
+      NanosSince(started_at_, std::chrono::steady_clock::now()));
 }
 
 void StreamActor::RefreshSettings() {

@@ -70,8 +70,11 @@ std::string_view EngineMetrics::GrpcCodeName(size_t code) {
   return code < kCodeNames.size() ? kCodeNames[code] : kCodeNames[2];  // Unknown.
 }
 
+MethodInstruments::MethodInstruments() : handling_seconds(CallDurationBuckets()) {}
+
 ModelInstruments::ModelInstruments(std::string model_name)
     : name(std::move(model_name)),
+      time_to_first_response(CallDurationBuckets()),
       response_gap(MessageDurationBuckets()),
       model_call(MessageDurationBuckets()) {}
 
@@ -86,12 +89,6 @@ EngineMetrics::EngineMetrics(std::shared_ptr<prometheus::Registry> registry)
                       .Name("grpc_server_handled_total")
                       .Help("RPCs completed on the server, by gRPC status code.")
                       .Register(*registry_);
-  auto& handling = prometheus::BuildHistogram()
-                       .Name("grpc_server_handling_seconds")
-                       .Help("Time from an RPC's start to its completion, in seconds.")
-                       .Register(*registry_);
-  const prometheus::Histogram::BucketBoundaries call_buckets(kCallBuckets.begin(),
-                                                             kCallBuckets.end());
   for (size_t kind = 0; kind < kMethodCount; ++kind) {
     auto instruments = std::make_unique<MethodInstruments>();
     const prometheus::Labels labels = MethodLabelSet(kMethods[kind]);
@@ -101,15 +98,9 @@ EngineMetrics::EngineMetrics(std::shared_ptr<prometheus::Registry> registry)
       with_code.emplace("grpc_code", std::string(kCodeNames[code]));
       instruments->handled[code] = &handled.Add(with_code);
     }
-    instruments->handling_seconds = &handling.Add(labels, call_buckets);
     methods_[kind] = std::move(instruments);
   }
 
-  time_to_first_response_family_ =
-      &prometheus::BuildHistogram()
-           .Name("sluice_time_to_first_response_seconds")
-           .Help("Time from a stream's start to its first response written, in seconds.")
-           .Register(*registry_);
   model_errors_family_ = &prometheus::BuildCounter()
                               .Name("sluice_model_errors_total")
                               .Help(
@@ -161,9 +152,6 @@ std::shared_ptr<ModelInstruments> EngineMetrics::ForModel(std::string_view name)
   absl::MutexLock lock(&mu_);
   if (auto it = models_.find(name); it != models_.end()) return it->second;
   auto instruments = std::make_shared<ModelInstruments>(std::string(name));
-  const prometheus::Labels labels = {{"model", instruments->name}};
-  instruments->time_to_first_response = &time_to_first_response_family_->Add(
-      labels, prometheus::Histogram::BucketBoundaries(kCallBuckets.begin(), kCallBuckets.end()));
   instruments->error_responses =
       &model_errors_family_->Add({{"model", instruments->name}, {"kind", "response"}});
   instruments->fatal_errors =
@@ -182,6 +170,10 @@ std::vector<prometheus::MetricFamily> EngineMetrics::Collect() const {
                                 "Messages sent by the server (responses).",
                                 prometheus::MetricType::Counter,
                                 {}};
+  prometheus::MetricFamily handling{"grpc_server_handling_seconds",
+                                    "Time from an RPC's start to its completion, in seconds.",
+                                    prometheus::MetricType::Histogram,
+                                    {}};
   for (size_t kind = 0; kind < kMethodCount; ++kind) {
     std::vector<prometheus::ClientMetric::Label> labels = {
         Label("grpc_method", kMethods[kind].method), Label("grpc_service", kService),
@@ -192,9 +184,11 @@ std::vector<prometheus::MetricFamily> EngineMetrics::Collect() const {
     received.metric.push_back(metric);
     metric.counter.value = static_cast<double>(methods_[kind]->sent.Value());
     sent.metric.push_back(std::move(metric));
+    handling.metric.push_back(HistogramMetric(methods_[kind]->handling_seconds, labels));
   }
   families.push_back(std::move(received));
   families.push_back(std::move(sent));
+  families.push_back(std::move(handling));
 
   prometheus::MetricFamily gap{
       "sluice_response_gap_seconds",
@@ -205,15 +199,23 @@ std::vector<prometheus::MetricFamily> EngineMetrics::Collect() const {
                                 "Duration of one call into the model, in seconds.",
                                 prometheus::MetricType::Histogram,
                                 {}};
+  prometheus::MetricFamily first_response{
+      "sluice_time_to_first_response_seconds",
+      "Time from a stream's start to its first response written, in seconds.",
+      prometheus::MetricType::Histogram,
+      {}};
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [name, model] : models_) {
       gap.metric.push_back(HistogramMetric(model->response_gap, {Label("model", name)}));
       call.metric.push_back(HistogramMetric(model->model_call, {Label("model", name)}));
+      first_response.metric.push_back(
+          HistogramMetric(model->time_to_first_response, {Label("model", name)}));
     }
   }
   families.push_back(std::move(gap));
   families.push_back(std::move(call));
+  families.push_back(std::move(first_response));
   return families;
 }
 

@@ -18,7 +18,6 @@
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
-#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include "absl/base/thread_annotations.h"
@@ -33,13 +32,15 @@ inline constexpr size_t kMethodCount = 4;
 /// gRPC status codes 0 (OK) .. 16 (UNAUTHENTICATED).
 inline constexpr size_t kStatusCodeCount = 17;
 
-/// The series of one gRPC method. Counters that move per message are
-/// sharded; per-call ones are prometheus-cpp's (lock-free atomics, except the
-/// histogram, which locks once per call, never per message).
+/// The series of one gRPC method. Counters that move per message, and the
+/// histogram, are sharded (prometheus-cpp's histogram takes a lock per
+/// observation); the per-call counters are prometheus-cpp's lock-free ones.
 struct MethodInstruments {
+  MethodInstruments();
+
   prometheus::Counter* started = nullptr;
   std::array<prometheus::Counter*, kStatusCodeCount> handled{};
-  prometheus::Histogram* handling_seconds = nullptr;
+  ShardedHistogram handling_seconds;  // Per call.
   ShardedCounter received;
   ShardedCounter sent;
 };
@@ -50,11 +51,11 @@ struct ModelInstruments {
   explicit ModelInstruments(std::string model_name);
 
   const std::string name;
-  prometheus::Histogram* time_to_first_response = nullptr;  // Once per stream.
   prometheus::Counter* error_responses = nullptr;
   prometheus::Counter* fatal_errors = nullptr;
-  ShardedHistogram response_gap;  // Per response.
-  ShardedHistogram model_call;    // Per model call.
+  ShardedHistogram time_to_first_response;  // Once per stream.
+  ShardedHistogram response_gap;            // Per response.
+  ShardedHistogram model_call;              // Per model call.
 };
 
 /// Who ended a stream early.
@@ -92,8 +93,9 @@ class EngineMetrics final : public prometheus::Collectable {
   }
   void ConfigReloaded(bool success) { (success ? reload_success_ : reload_failure_)->Increment(); }
 
-  /// The sharded series (message counts, gap and model-call histograms);
-  /// the rest live in registry(). Called by the exposer on each scrape.
+  /// The sharded series (message counts, the handling, first-response, gap
+  /// and model-call histograms); the rest live in registry(). Called by the
+  /// exposer on each scrape.
   std::vector<prometheus::MetricFamily> Collect() const override ABSL_LOCKS_EXCLUDED(mu_);
 
   /// How grpc_code values are spelled: go-grpc-prometheus' (Go's
@@ -102,7 +104,6 @@ class EngineMetrics final : public prometheus::Collectable {
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Family<prometheus::Histogram>* time_to_first_response_family_;
   prometheus::Family<prometheus::Counter>* model_errors_family_;
   std::array<std::unique_ptr<MethodInstruments>, kMethodCount> methods_;
   std::array<prometheus::Counter*, 3> cancelled_{};
