@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -16,39 +17,38 @@ namespace sluice::actors {
 /// Counts live actors by kind.
 ///
 /// Ownership: owned by the engine; outlives every actor (the engine waits for
-/// the count to reach zero). Threads: every method is thread-safe. The lock is
-/// taken once when an actor is born and once when it dies, never per message.
+/// the count to reach zero). Threads: every method is thread-safe. A birth or
+/// a death is one atomic add (every call has two of each); only a death that
+/// leaves no actor alive while someone waits takes the lock, to wake them.
 class ActorCensus {
  public:
   enum class Kind { kStream, kSession };
 
-  void Born(Kind kind) ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    ++Count(kind);
-  }
-  void Died(Kind kind) ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    --Count(kind);
-  }
-  int64_t alive(Kind kind) const ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    return kind == Kind::kStream ? streams_ : sessions_;
-  }
+  void Born(Kind kind) { Count(kind).fetch_add(1, std::memory_order_relaxed); }
+  void Died(Kind kind);
+  int64_t alive(Kind kind) const { return Count(kind).load(std::memory_order_relaxed); }
 
   /// Waits until no actor is alive or `deadline` passes; true when none is.
   bool WaitUntilNone(std::chrono::steady_clock::time_point deadline) const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  int64_t& Count(Kind kind) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  std::atomic<int64_t>& Count(Kind kind) { return kind == Kind::kStream ? streams_ : sessions_; }
+  const std::atomic<int64_t>& Count(Kind kind) const {
     return kind == Kind::kStream ? streams_ : sessions_;
   }
-  bool NoneLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return streams_ == 0 && sessions_ == 0;
+  bool None() const {
+    return streams_.load(std::memory_order_seq_cst) == 0 &&
+           sessions_.load(std::memory_order_seq_cst) == 0;
   }
 
+  std::atomic<int64_t> streams_{0};
+  std::atomic<int64_t> sessions_{0};
+  // Waiters announce themselves before they look at the counts, and a death
+  // looks for waiters after its decrement (both sequentially consistent), so
+  // the last death either is seen by the waiter's check or sees the waiter.
+  mutable std::atomic<int> waiters_{0};
   mutable absl::Mutex mu_;
-  int64_t streams_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t sessions_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable absl::CondVar none_alive_;
 };
 
 }  // namespace sluice::actors
