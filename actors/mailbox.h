@@ -6,9 +6,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -33,12 +35,16 @@ enum class PushResult {
 /// a sending actor are) is popped first.
 ///
 /// Memory: producers append to `incoming_` under a mutex; the owner swaps the
-/// whole batch out in one locked step and pops from it without the lock. An
-/// idle mailbox keeps at most two small buffers (kKeptBufferBytes each), and
-/// none for large messages. Most actors are idle most of the time (10,000
-/// open streams are mostly waiting), so that is what they cost; a lock-free
-/// queue with per-producer blocks (moodycamel, used before) kept about 4 KB
-/// per stream.
+/// whole batch out in one locked step and pops from it without the lock. The
+/// two buffers of kBurstBufferSlots messages that this swapping needs live
+/// inside the mailbox (internal::InlineBuffers), so an actor whose bursts
+/// fit them (a unary call's actors, an idle stream's) never allocates one.
+/// A larger buffer comes from the heap; once drained it is kept only while
+/// it is small (kKeptBufferBytes), and never for large messages. Most actors
+/// are idle most of the time (10,000 open streams are mostly waiting), so
+/// that is what they cost: 512 bytes for a stream actor's mailbox, 320 for a
+/// session's. A lock-free queue with per-producer blocks (moodycamel, used
+/// before) kept about 4 KB per stream.
 ///
 /// Scheduling protocol: `pending_` counts messages pushed and not yet consumed.
 /// A producer enqueues first and then increments; the increment that moves the
@@ -50,6 +56,76 @@ enum class PushResult {
 /// two threads at once. The count may dip below zero for a moment when the
 /// owner consumes a message whose producer has not yet incremented; that
 /// producer then sees a negative previous value and correctly does not wake.
+namespace internal {
+
+/// Two message buffers of `kSlots` messages, kept inside a mailbox. A
+/// mailbox alternates between two buffers (the one producers fill and the
+/// one its owner drains), so an actor whose bursts fit in these never
+/// allocates one: a unary call's actors, created and gone within the call,
+/// would otherwise allocate two or three.
+/// Threads: TryTake() and Give() may race (a producer takes under the
+/// mailbox's lock while the owner gives one back without it); each block's
+/// flag is atomic, and the release/acquire pair orders the owner's last use
+/// of a block before the next producer's first.
+template <typename T, size_t kSlots>
+class InlineBuffers {
+ public:
+  T* TryTake(size_t slots) {
+    if (slots != kSlots) return nullptr;
+    for (Block& block : blocks_) {
+      if (!block.in_use.exchange(true, std::memory_order_acquire)) {
+        return reinterpret_cast<T*>(block.storage);
+      }
+    }
+    return nullptr;
+  }
+  /// False when `buffer` is not one of these (it came from the heap).
+  bool Give(T* buffer) {
+    for (Block& block : blocks_) {
+      if (buffer == reinterpret_cast<T*>(block.storage)) {
+        block.in_use.store(false, std::memory_order_release);
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  struct Block {
+    alignas(T) std::byte storage[kSlots * sizeof(T)];
+    std::atomic<bool> in_use{false};
+  };
+  std::array<Block, 2> blocks_;
+};
+
+/// The allocator of a mailbox's buffers: its inline ones when one is free
+/// and the size fits, else the heap.
+template <typename T, size_t kSlots>
+class InlineFirstAllocator {
+ public:
+  using value_type = T;
+  template <typename U>
+  struct rebind {
+    using other = InlineFirstAllocator<U, kSlots>;
+  };
+
+  explicit InlineFirstAllocator(InlineBuffers<T, kSlots>* buffers) : buffers_(buffers) {}
+
+  T* allocate(size_t n) {
+    if (T* buffer = buffers_->TryTake(n)) return buffer;
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* buffer, size_t n) {
+    if (!buffers_->Give(buffer)) std::allocator<T>().deallocate(buffer, n);
+  }
+  bool operator==(const InlineFirstAllocator& other) const { return buffers_ == other.buffers_; }
+
+ private:
+  InlineBuffers<T, kSlots>* buffers_;
+};
+
+}  // namespace internal
+
 template <typename T>
 class Mailbox {
  public:
@@ -137,16 +213,19 @@ class Mailbox {
   int64_t ApproxDepth() const { return pending_.load(std::memory_order_relaxed); }
 
  private:
-  // A buffer this small stays allocated while the mailbox is idle; a larger
-  // one (a burst's, or any buffer of large messages) is freed.
+  // A buffer this small stays while the mailbox is idle; a larger one (a
+  // burst's, or any buffer of large messages) is freed.
   static constexpr size_t kKeptBufferBytes = 256;
   static constexpr size_t kKeptBufferSlots = kKeptBufferBytes / sizeof(T);
   // A new buffer, and one that fills, has room for at least this many: a
-  // stream's messages come in small bursts (a call's open, request and
-  // half-close), and growing by doubling from one slot costs an allocation
-  // per message. A buffer of large messages is still freed once drained.
+  // stream's messages come in small bursts (a call's start, its request and
+  // the session's answer), and growing by doubling from one slot costs an
+  // allocation per message. The two inline buffers are this size.
   static constexpr size_t kBurstBufferSlots = 4;
-  static constexpr size_t kFirstBufferSlots = std::max(kBurstBufferSlots, kKeptBufferSlots);
+  static constexpr size_t kFirstBufferSlots = kBurstBufferSlots;
+
+  using Allocator = internal::InlineFirstAllocator<T, kFirstBufferSlots>;
+  using Buffer = std::vector<T, Allocator>;
 
   // Actor-only, with every message of draining_ popped: empties it, and
   // frees it unless it is small. Every buffer passes through here before it
@@ -154,18 +233,20 @@ class Mailbox {
   void TidyDrained() {
     next_ = 0;
     if (draining_.capacity() > kKeptBufferSlots) {
-      std::vector<T>().swap(draining_);
+      Buffer(Allocator(&inline_buffers_)).swap(draining_);
     } else {
       draining_.clear();
     }
   }
 
+  // First: the buffers below may live in it, and are freed before it goes.
+  internal::InlineBuffers<T, kFirstBufferSlots> inline_buffers_;
   std::mutex mutex_;
-  std::vector<T> incoming_;  // Guarded by mutex_.
-  bool closed_ = false;      // Guarded by mutex_.
-  std::vector<T> draining_;  // Actor-only: the batch being popped...
-  size_t next_ = 0;          // ...from this index.
-  int64_t popped_ = 0;       // Actor-only: pops since the last EndTurn().
+  Buffer incoming_{Allocator(&inline_buffers_)};  // Guarded by mutex_.
+  bool closed_ = false;                           // Guarded by mutex_.
+  Buffer draining_{Allocator(&inline_buffers_)};  // Actor-only: the batch being popped...
+  size_t next_ = 0;                               // ...from this index.
+  int64_t popped_ = 0;                            // Actor-only: pops since the last EndTurn().
   std::atomic<int64_t> pending_{0};
 };
 

@@ -8,9 +8,24 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <thread>
 #include <utility>
 #include <vector>
+
+// Heap allocations made by this thread, counted by the replaced global
+// operator new below (the test binary's own).
+thread_local int64_t allocations_on_this_thread = 0;
+
+void* operator new(size_t size) {
+  ++allocations_on_this_thread;
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
+  throw std::bad_alloc();
+}
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, size_t) noexcept { std::free(memory); }
 
 namespace sluice::actors {
 namespace {
@@ -89,6 +104,49 @@ TEST(MailboxTest, APushAfterTheLastPopIsFound) {
   ASSERT_TRUE(mailbox.TryPop(value));
   EXPECT_EQ(value, 3);
   EXPECT_FALSE(mailbox.EndTurn(1));
+}
+
+// A mailbox's two buffers live inside it: an actor whose bursts fit (a
+// unary call's: a message or two, and one its own turn sends itself) never
+// allocates, however many turns it runs. A larger burst still queues.
+TEST(MailboxTest, BurstsThatFitItsBuffersAllocateNothing) {
+  struct Message {
+    int64_t value = 0;
+    char padding[56] = {};  // As large as a stream's message.
+  };
+  Mailbox<Message> mailbox;
+  Message message;
+  int64_t expected = 0;
+  const int64_t allocations_before = allocations_on_this_thread;
+  for (int64_t turn = 0; turn < 1000; ++turn) {
+    // Two pushed while idle, one pushed by the owner's turn, then drained.
+    ASSERT_EQ(mailbox.Push(Message{3 * turn}), PushResult::kOkWokeOwner);
+    ASSERT_EQ(mailbox.Push(Message{3 * turn + 1}), PushResult::kOk);
+    ASSERT_TRUE(mailbox.TryPop(message));
+    ASSERT_EQ(mailbox.Push(Message{3 * turn + 2}), PushResult::kOk);
+    for (int i = 1; i < 3; ++i) ASSERT_TRUE(mailbox.TryPop(message));
+    ASSERT_FALSE(mailbox.EndTurn(3));
+    expected = 3 * turn + 2;
+  }
+  EXPECT_EQ(message.value, expected);
+  EXPECT_EQ(allocations_on_this_thread, allocations_before);
+
+  // A burst of 100 goes to the heap, in order, and leaves the mailbox as
+  // before: the next small bursts allocate nothing again.
+  for (int64_t i = 0; i < 100; ++i) (void)mailbox.Push(Message{i});
+  for (int64_t i = 0; i < 100; ++i) {
+    ASSERT_TRUE(mailbox.TryPop(message));
+    ASSERT_EQ(message.value, i);
+  }
+  ASSERT_FALSE(mailbox.EndTurn(100));
+  EXPECT_GT(allocations_on_this_thread, allocations_before);
+  const int64_t after_burst = allocations_on_this_thread;
+  for (int turn = 0; turn < 10; ++turn) {
+    ASSERT_EQ(mailbox.Push(Message{turn}), PushResult::kOkWokeOwner);
+    ASSERT_TRUE(mailbox.TryPop(message));
+    ASSERT_FALSE(mailbox.EndTurn(1));
+  }
+  EXPECT_EQ(allocations_on_this_thread, after_burst);
 }
 
 // One logical sender that moves between threads, as an actor does from turn
