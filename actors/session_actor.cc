@@ -94,11 +94,17 @@ void SessionActor::Begin(WorkFields&&... fields) {
 
 void SessionActor::Receive(SessionMessage& message) {
   if (released_) return;
-  if (std::holds_alternative<OpenSession>(message)) {
-    Open();
-  } else if (auto* request = std::get_if<SessionRequest>(&message)) {
+  if (auto* request = std::get_if<SessionRequest>(&message)) {
+    if (!opened_) Open();  // The first message is a request.
     Enqueue(false, std::move(request->request), request->timestamp, std::move(request->rejection),
             request->bytes);
+    if (request->last) {
+      // The half-close that came with it, queued once the request ran: a
+      // request done at once (most are) leaves the backlog empty, and the
+      // half-close needs no room in it.
+      Pump();
+      Enqueue(true);
+    }
     Pump();
   } else if (auto* grant = std::get_if<WindowGrant>(&message)) {
     room_ += grant->responses;
@@ -132,6 +138,7 @@ void SessionActor::InstallNotifier() {
 }
 
 void SessionActor::Open() {
+  opened_ = true;
   InstallNotifier();
   absl::StatusOr<std::unique_ptr<ModelSession>> session;
   try {
@@ -155,7 +162,6 @@ void SessionActor::Open() {
     return;
   }
   session_ = std::move(*session);
-  Pump();
 }
 
 void SessionActor::Pump() {
@@ -220,11 +226,12 @@ Step SessionActor::TimedCall(Call call) {
   return step;
 }
 
-void SessionActor::CountModelErrors(const SessionOutput& output, const Step& step) const {
+void SessionActor::CountModelErrors(const std::vector<v1::InferResponse>& responses,
+                                    const Step& step) const {
   if (model_.instruments == nullptr) return;
   // An engine rejection is answered here too, but it is not the model's error.
   if (current_ && current_->rejection.ok()) {
-    for (const v1::InferResponse& response : output.responses) {
+    for (const v1::InferResponse& response : responses) {
       if (response.has_error()) model_.instruments->error_responses->Increment();
     }
   }
@@ -232,11 +239,10 @@ void SessionActor::CountModelErrors(const SessionOutput& output, const Step& ste
 }
 
 void SessionActor::Deliver(CallSink& sink, const Step& step) {
-  SessionOutput output;
-  output.responses = std::move(sink.responses());
-  CountModelErrors(output, step);
-  room_ -= static_cast<uint32_t>(output.responses.size());
-  for (v1::InferResponse& response : output.responses) {
+  std::vector<v1::InferResponse>& responses = sink.responses();
+  CountModelErrors(responses, step);
+  room_ -= static_cast<uint32_t>(responses.size());
+  for (v1::InferResponse& response : responses) {
     // Protobuf allocates a string for a field set even to "". Unary calls and
     // unversioned models leave these two empty, and clearing allocates nothing.
     if (context_->stream_id().empty()) {
@@ -255,13 +261,14 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
   }
   switch (step.kind()) {
     case Step::Kind::kDone:
-      if (!output.responses.empty()) output.responses.back().set_final(true);
-      if (!current_->is_half_close) {
-        ++unreported_done_;
-        unreported_bytes_ += current_->bytes;
+      if (!responses.empty()) responses.back().set_final(true);
+      if (current_->is_half_close) {
+        output_.half_close_done = true;
+      } else {
+        ++output_.requests_done;
+        output_.request_bytes += current_->bytes;
         RequestBufferCache::Recycle(std::move(current_->request));
       }
-      output.half_close_done = current_->is_half_close;
       current_.reset();
       break;
     case Step::Kind::kResume:
@@ -277,26 +284,26 @@ void SessionActor::Deliver(CallSink& sink, const Step& step) {
       break;
     case Step::Kind::kFail:
       failed_ = true;
-      output.fatal = step.status();
+      output_.fatal = step.status();
       break;
   }
-  // A request done with nothing to say waits for AfterBatch(), so a batch of
-  // readings returns its credits in one message; anything else goes now,
-  // and carries the credits waiting with it.
-  if (output.responses.empty() && !output.half_close_done && output.fatal.ok()) return;
-  SendOutput(std::move(output));
+  if (output_.responses.empty()) {
+    output_.responses = std::move(responses);
+  } else {
+    for (v1::InferResponse& response : responses) output_.responses.push_back(std::move(response));
+  }
 }
 
-void SessionActor::SendOutput(SessionOutput&& output) {
-  output.requests_done = unreported_done_;
-  output.request_bytes = unreported_bytes_;
-  unreported_done_ = 0;
-  unreported_bytes_ = 0;
-  stream_->Send(std::move(output));
-}
-
+// Everything the batch's calls produced goes to the stream in one message:
+// a unary call's response, its credit and its half-close together, a batch
+// of readings' credits together.
 void SessionActor::AfterBatch() {
-  if (unreported_done_ > 0 && stream_ != nullptr) SendOutput(SessionOutput{});
+  if (stream_ == nullptr) return;
+  if (output_.responses.empty() && output_.requests_done == 0 && !output_.half_close_done &&
+      output_.fatal.ok()) {
+    return;
+  }
+  stream_->Send(std::exchange(output_, SessionOutput{}));
 }
 
 void SessionActor::ArmTimer(std::chrono::nanoseconds delay) {
@@ -323,6 +330,7 @@ void SessionActor::Release(bool cancelled) {
   session_.reset();
   backlog_.clear();
   current_.reset();
+  output_ = SessionOutput{};  // The stream no longer reads it.
   stream_.reset();
   CloseMailbox();
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -26,7 +27,7 @@ class StreamActor;
 
 /// The model side of one stream.
 ///
-/// It owns the ModelSession (created on OpenSession) and calls it for each
+/// It owns the ModelSession (created on the first request) and calls it for each
 /// request in order: a request starts only when the previous one is Done, and
 /// every call starts with outbound room >= 1. Room is the stream's window
 /// credit: it starts at outbound_window, shrinks by one per
@@ -64,6 +65,7 @@ class SessionActor final : public Actor<SessionMessage> {
   };
   class CallSink;
 
+  // Creates the model's session (or fails the stream), before the first request.
   void Open();
   // Queues work for the model, constructed from `fields` (Work's leading
   // members in order; the rest keep their defaults).
@@ -79,10 +81,9 @@ class SessionActor final : public Actor<SessionMessage> {
   // Runs one call into the model, timing it for the metrics.
   template <typename Call>
   Step TimedCall(Call call);
-  void CountModelErrors(const SessionOutput& output, const Step& step) const;
+  void CountModelErrors(const std::vector<v1::InferResponse>& responses, const Step& step) const;
+  // Adds what a call produced to output_.
   void Deliver(CallSink& sink, const Step& step);
-  // Sends `output` to the stream with the completed requests not yet reported.
-  void SendOutput(SessionOutput&& output);
   void ArmTimer(std::chrono::nanoseconds delay);
   void Release(bool cancelled);
 
@@ -96,6 +97,7 @@ class SessionActor final : public Actor<SessionMessage> {
 
   RingQueue<Work> backlog_;
   std::optional<Work> current_;
+  bool opened_ = false;  // Open() ran.
   bool current_started_ = false;
   bool resume_wanted_ = false;
   bool waiting_for_notify_ = false;  // The model returned Step::Wait().
@@ -105,10 +107,8 @@ class SessionActor final : public Actor<SessionMessage> {
   uint32_t room_;
   bool failed_ = false;
   bool released_ = false;
-  // Requests completed without output since the last SessionOutput, and
-  // their credit bytes: reported by the next output or by AfterBatch().
-  uint32_t unreported_done_ = 0;
-  uint64_t unreported_bytes_ = 0;
+  // What this batch's model calls produced, sent to the stream by AfterBatch().
+  SessionOutput output_;
   uint64_t last_request_sequence_ = 0;
   int64_t last_timestamp_ = 0;
 };

@@ -538,12 +538,25 @@ void StreamActor::Receive(StreamMessage& message) {
 void StreamActor::OnRead(ReadDone& read) {
   read_in_flight_ = false;
   if (finished_) return;
-  if (!read.ok) {
-    reads_closed_ = true;
-    if (session_ != nullptr) SendToSession(HalfClose{});
-    MaybeFinish();
-    return;
+  if (read.ok) {
+    if (read.last) {
+      reads_closed_ = true;        // No read follows the last request...
+      half_close_pending_ = true;  // ...and Dispatch() sends the half-close with it.
+    }
+    OnRequestRead(read);
+    const bool half_close_unsent = std::exchange(half_close_pending_, false);
+    if (!read.last || finished_) return;
+    if (!half_close_unsent) {
+      MaybeFinish();
+      return;
+    }
   }
+  reads_closed_ = true;
+  if (session_ != nullptr) SendToSession(HalfClose{});
+  MaybeFinish();
+}
+
+void StreamActor::OnRequestRead(ReadDone& read) {
   ++unflushed_received_;
   if (method_metrics_ != nullptr) method_metrics_->received.Add(1);
   const v1::InferRequest& request = read.request->message;
@@ -638,7 +651,8 @@ void StreamActor::Dispatch(RequestPtr&& request, int64_t timestamp, absl::Status
   credits_.Take(bytes);
   credits_peak_ = std::max(credits_peak_, credits_.in_use());
   if (session_ != nullptr) {
-    session_->Emplace<SessionRequest>(std::move(request), timestamp, std::move(rejection), bytes);
+    session_->Emplace<SessionRequest>(std::move(request), timestamp, std::move(rejection), bytes,
+                                      std::exchange(half_close_pending_, false));
   }
   RefreshSettings();  // After the credit is taken, before the next read.
   MaybeStartRead();
@@ -724,7 +738,6 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
       settings_->max_messages_per_turn, *entry, session_context_,
       std::static_pointer_cast<StreamActor>(shared_from_this()), window_, counters_);
   session_room_given_ = window_;
-  SendToSession(OpenSession{});
   return true;
 }
 

@@ -130,6 +130,9 @@ class StreamActor final : public Actor<StreamMessage> {
   // The last turn's work: release everything and close the mailbox.
   void EndActor();
   void OnRead(ReadDone& read);
+  // A request read (ReadDone with ok): checks it and dispatches it to the
+  // session, or rejects it.
+  void OnRequestRead(ReadDone& read);
   // Admission (admission.h): false when the stream was refused (and ended).
   bool AdmitStream(const CallMetadata* metadata);
   // Counts one more request in flight in every scope the stream counts in,
@@ -255,6 +258,9 @@ class StreamActor final : public Actor<StreamMessage> {
   bool started_ = false;
   bool read_in_flight_ = false;
   bool reads_closed_ = false;
+  // Set while the last request of a single-request call is handled: the
+  // session's HalfClose goes with that request when it is dispatched.
+  bool half_close_pending_ = false;
   bool session_done_ = false;
   bool finished_ = false;
   bool reactor_done_ = false;

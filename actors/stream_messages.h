@@ -53,8 +53,13 @@ struct StartStream {
 /// then by whoever takes it: a mailbox slot holds a pointer, not the 184-byte
 /// request, so every stream's mailbox blocks stay small, and the request is
 /// never copied or moved on its way to the model.
+///
+/// `last`: the call carries no further request (unary and server streaming,
+/// whose one request came with the call), so this read also reports the end
+/// of the requests; no read follows it.
 struct ReadDone {
   bool ok = false;
+  bool last = false;
   PortId port = 0;
   RequestPtr request;  // Non-null when `ok`.
 };
@@ -125,17 +130,17 @@ static_assert(sizeof(StreamMessage) <= 64, "keep stream messages small");
 
 // ---- To a SessionActor ------------------------------------------------------
 
-/// Create the model session (the first message a session actor gets).
-struct OpenSession {};
 /// A request to run; `timestamp` is the one the engine resolved for it. When
 /// `rejection` is not OK the engine refused the request (bad input): the
 /// session answers it with that error, in its turn, without calling the model,
-/// so every response leaves in request order.
+/// so every response leaves in request order. The first message a session
+/// gets is a request; it creates the model's session first.
 struct SessionRequest {
   RequestPtr request;  // Non-null.
   int64_t timestamp = 0;
   absl::Status rejection;
   uint64_t bytes = 0;  // The request's credit bytes, handed back in its SessionOutput.
+  bool last = false;   // The client sends no more: a HalfClose follows it.
 };
 /// `responses` more responses fit in the stream's outbound window.
 struct WindowGrant {
@@ -157,7 +162,7 @@ struct ContinuePump {};
 struct Notified {};
 
 using SessionMessage =
-    std::variant<std::monostate, OpenSession, SessionRequest, WindowGrant, HalfClose, CancelSession,
+    std::variant<std::monostate, SessionRequest, WindowGrant, HalfClose, CancelSession,
                  CloseSession, TimerFired, ContinuePump, Notified>;
 
 }  // namespace sluice::actors

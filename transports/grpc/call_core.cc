@@ -116,6 +116,7 @@ void CallCore::ReadDone(bool ok) {
 void CallCore::ReadRequest(const v1::InferRequest& request) {
   actors::ReadDone read;
   read.ok = !request_delivered_;
+  read.last = true;  // No other request follows, so no second read is needed.
   if (read.ok) {
     read.request = actors::RequestBufferCache::Take();
     // gRPC hands the call's request as const, but it is a message of the

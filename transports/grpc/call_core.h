@@ -42,8 +42,9 @@ class CallCore {
   void AddStatusTrailers(const absl::Status& status);
 
   /// For kinds whose single request came with the call (unary, server
-  /// streaming): the first read yields it, swapped into a buffer; the second
-  /// reports the end.
+  /// streaming): the first read yields it, swapped into a buffer, marked as
+  /// the last (ReadDone::last); a second read, which the actor never issues
+  /// after that, would report the end.
   void ReadRequest(const v1::InferRequest& request);
 
  private:
