@@ -55,13 +55,15 @@ class SessionActor::CallSink final : public ResponseSink {
 };
 
 SessionActor::SessionActor(ActorCensus* census, Executor executor, uint32_t max_messages_per_turn,
-                           const ModelEntry& model, std::shared_ptr<SessionContext> context,
+                           std::shared_ptr<const ModelRegistry> registry, const ModelEntry& model,
+                           std::shared_ptr<SessionContext> context,
                            std::shared_ptr<StreamActor> stream, uint32_t window,
                            metrics::EngineCounters* counters)
     : Actor(
           executor, max_messages_per_turn,
           model.execution == Execution::kInline ? Placement::kAnyPoolThread : Placement::kOwnPool),
       census_(census),
+      registry_(std::move(registry)),
       model_(model),
       context_(std::move(context)),
       counters_(counters),

@@ -43,12 +43,13 @@ class StreamActor;
 /// the rest actor-only.
 class SessionActor final : public Actor<SessionMessage> {
  public:
-  /// `stream` receives SessionOutput; `window` is the initial room. The
-  /// executor is the model pool's, or the stream pool's for an inline model.
+  /// `model` is an entry of `registry`; `stream` receives SessionOutput;
+  /// `window` is the initial room. The executor is the model pool's, or the
+  /// stream pool's for an inline model.
   SessionActor(ActorCensus* census, Executor executor, uint32_t max_messages_per_turn,
-               const ModelEntry& model, std::shared_ptr<SessionContext> context,
-               std::shared_ptr<StreamActor> stream, uint32_t window,
-               metrics::EngineCounters* counters);
+               std::shared_ptr<const ModelRegistry> registry, const ModelEntry& model,
+               std::shared_ptr<SessionContext> context, std::shared_ptr<StreamActor> stream,
+               uint32_t window, metrics::EngineCounters* counters);
   ~SessionActor() override;
 
  protected:
@@ -88,7 +89,11 @@ class SessionActor final : public Actor<SessionMessage> {
   void Release(bool cancelled);
 
   ActorCensus* const census_;
-  const ModelEntry model_;  // A copy: the session may outlive its stream actor.
+  // The registry the model was found in, held so the entry stays while the
+  // session lives (it may outlive its stream, and a reload may replace the
+  // registry meanwhile).
+  const std::shared_ptr<const ModelRegistry> registry_;
+  const ModelEntry& model_;  // In registry_.
   const std::shared_ptr<SessionContext> context_;
   metrics::EngineCounters* const counters_;
   std::optional<boost::asio::steady_timer> timer_;

@@ -667,7 +667,7 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
     return false;
   }
   // The models served now; a model removed later stays with this stream.
-  const std::shared_ptr<const ModelRegistry> registry = environment_.models->Current();
+  std::shared_ptr<const ModelRegistry> registry = environment_.models->Current();
   const ModelEntry* entry = registry->Find(request.model(), request.model_version());
   if (entry == nullptr) {
     Finish(absl::NotFoundError(absl::StrCat(
@@ -735,7 +735,7 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
       entry->execution == Execution::kInline ? environment_.stream_executor
       : entry->executor.has_value()          ? *entry->executor
                                              : environment_.model_executor,
-      settings_->max_messages_per_turn, *entry, session_context_,
+      settings_->max_messages_per_turn, std::move(registry), *entry, session_context_,
       std::static_pointer_cast<StreamActor>(shared_from_this()), window_, counters_);
   session_room_given_ = window_;
   return true;
