@@ -24,38 +24,6 @@ enum class PushResult {
   kClosed,       ///< Not queued: the mailbox is closed (the message was dropped).
 };
 
-/// A mailbox of messages of type T.
-///
-/// Owned by exactly one actor. Push() and Close() are thread-safe; Front(),
-/// Pop(), TryPop() and EndTurn() are actor-only (called by whichever single
-/// thread currently runs the owner).
-///
-/// Order: one FIFO for all producers. A push that happens before another
-/// (same thread, or ordered by any synchronisation, as consecutive turns of
-/// a sending actor are) is popped first.
-///
-/// Memory: producers append to `incoming_` under a mutex; the owner swaps the
-/// whole batch out in one locked step and pops from it without the lock. The
-/// two buffers of kBurstBufferSlots messages that this swapping needs live
-/// inside the mailbox (internal::InlineBuffers), so an actor whose bursts
-/// fit them (a unary call's actors, an idle stream's) never allocates one.
-/// A larger buffer comes from the heap; once drained it is kept only while
-/// it is small (kKeptBufferBytes), and never for large messages. Most actors
-/// are idle most of the time (10,000 open streams are mostly waiting), so
-/// that is what they cost: 512 bytes for a stream actor's mailbox, 320 for a
-/// session's. A lock-free queue with per-producer blocks (moodycamel, used
-/// before) kept about 4 KB per stream.
-///
-/// Scheduling protocol: `pending_` counts messages pushed and not yet consumed.
-/// A producer enqueues first and then increments; the increment that moves the
-/// count from 0 to 1 wakes the owner (kOkWokeOwner), and the owner calls
-/// EndTurn(n) after consuming n messages, which tells it whether it must run
-/// again. Because every increment follows its enqueue, a positive count always
-/// means a message is (or is about to be) visible, so no wake-up is lost, and
-/// only one party ever sees the 0 -> 1 transition, so the owner never runs on
-/// two threads at once. The count may dip below zero for a moment when the
-/// owner consumes a message whose producer has not yet incremented; that
-/// producer then sees a negative previous value and correctly does not wake.
 namespace internal {
 
 /// Two message buffers of `kSlots` messages, kept inside a mailbox. A
@@ -126,6 +94,38 @@ class InlineFirstAllocator {
 
 }  // namespace internal
 
+/// A mailbox of messages of type T.
+///
+/// Owned by exactly one actor. Push() and Close() are thread-safe; Front(),
+/// Pop(), TryPop() and EndTurn() are actor-only (called by whichever single
+/// thread currently runs the owner).
+///
+/// Order: one FIFO for all producers. A push that happens before another
+/// (same thread, or ordered by any synchronisation, as consecutive turns of
+/// a sending actor are) is popped first.
+///
+/// Memory: producers append to `incoming_` under a mutex; the owner swaps the
+/// whole batch out in one locked step and pops from it without the lock. The
+/// two buffers of kBurstBufferSlots messages that this swapping needs live
+/// inside the mailbox (internal::InlineBuffers), so an actor whose bursts
+/// fit them (a unary call's actors, an idle stream's) never allocates one.
+/// A larger buffer comes from the heap; once drained it is kept only while
+/// it is small (kKeptBufferBytes), and never for large messages. Most actors
+/// are idle most of the time (10,000 open streams are mostly waiting), so
+/// that is what they cost: 512 bytes for a stream actor's mailbox, 320 for a
+/// session's. A lock-free queue with per-producer blocks (moodycamel, used
+/// before) kept about 4 KB per stream.
+///
+/// Scheduling protocol: `pending_` counts messages pushed and not yet consumed.
+/// A producer enqueues first and then increments; the increment that moves the
+/// count from 0 to 1 wakes the owner (kOkWokeOwner), and the owner calls
+/// EndTurn(n) after consuming n messages, which tells it whether it must run
+/// again. Because every increment follows its enqueue, a positive count always
+/// means a message is (or is about to be) visible, so no wake-up is lost, and
+/// only one party ever sees the 0 -> 1 transition, so the owner never runs on
+/// two threads at once. The count may dip below zero for a moment when the
+/// owner consumes a message whose producer has not yet incremented; that
+/// producer then sees a negative previous value and correctly does not wake.
 template <typename T>
 class Mailbox {
  public:
