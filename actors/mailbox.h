@@ -106,11 +106,10 @@ class InlineFirstAllocator {
 ///
 /// Memory: producers append to `incoming_` under a mutex; the owner swaps the
 /// whole batch out in one locked step and pops from it without the lock. The
-/// two buffers of kBurstBufferSlots messages that this swapping needs live
+/// two buffers of kBufferSlots messages that this swapping needs live
 /// inside the mailbox (internal::InlineBuffers), so an actor whose bursts
 /// fit them (a unary call's actors, an idle stream's) never allocates one.
-/// A larger buffer comes from the heap; once drained it is kept only while
-/// it is small (kKeptBufferBytes), and never for large messages. Most actors
+/// A larger buffer comes from the heap and is freed once drained. Most actors
 /// are idle most of the time (10,000 open streams are mostly waiting), so
 /// that is what they cost: 512 bytes for a stream actor's mailbox, 320 for a
 /// session's. A lock-free queue with per-producer blocks (moodycamel, used
@@ -145,8 +144,7 @@ class Mailbox {
       std::lock_guard<std::mutex> lock(mutex_);
       if (closed_) return PushResult::kClosed;
       if (incoming_.size() == incoming_.capacity()) {
-        incoming_.reserve(incoming_.empty() ? kFirstBufferSlots
-                                            : std::max(kBurstBufferSlots, 2 * incoming_.size()));
+        incoming_.reserve(std::max(kBufferSlots, 2 * incoming_.size()));
       }
       incoming_.emplace_back(std::forward<Args>(args)...);
     }
@@ -213,26 +211,22 @@ class Mailbox {
   int64_t ApproxDepth() const { return pending_.load(std::memory_order_relaxed); }
 
  private:
-  // A buffer this small stays while the mailbox is idle; a larger one (a
-  // burst's, or any buffer of large messages) is freed.
-  static constexpr size_t kKeptBufferBytes = 256;
-  static constexpr size_t kKeptBufferSlots = kKeptBufferBytes / sizeof(T);
-  // A new buffer, and one that fills, has room for at least this many: a
+  // The inline buffers' size, and the least a new buffer has room for: a
   // stream's messages come in small bursts (a call's start, its request and
   // the session's answer), and growing by doubling from one slot costs an
-  // allocation per message. The two inline buffers are this size.
-  static constexpr size_t kBurstBufferSlots = 4;
-  static constexpr size_t kFirstBufferSlots = kBurstBufferSlots;
+  // allocation per message. A buffer that fills doubles.
+  static constexpr size_t kBufferSlots = 4;
 
-  using Allocator = internal::InlineFirstAllocator<T, kFirstBufferSlots>;
+  using Allocator = internal::InlineFirstAllocator<T, kBufferSlots>;
   using Buffer = std::vector<T, Allocator>;
 
   // Actor-only, with every message of draining_ popped: empties it, and
-  // frees it unless it is small. Every buffer passes through here before it
-  // goes back to incoming_, so an idle mailbox holds only small buffers.
+  // frees it if it grew past an inline buffer's size. Every buffer passes
+  // through here before it goes back to incoming_, so an idle mailbox holds
+  // only its inline buffers.
   void TidyDrained() {
     next_ = 0;
-    if (draining_.capacity() > kKeptBufferSlots) {
+    if (draining_.capacity() > kBufferSlots) {
       Buffer(Allocator(&inline_buffers_)).swap(draining_);
     } else {
       draining_.clear();
@@ -240,7 +234,7 @@ class Mailbox {
   }
 
   // First: the buffers below may live in it, and are freed before it goes.
-  internal::InlineBuffers<T, kFirstBufferSlots> inline_buffers_;
+  internal::InlineBuffers<T, kBufferSlots> inline_buffers_;
   std::mutex mutex_;
   Buffer incoming_{Allocator(&inline_buffers_)};  // Guarded by mutex_.
   bool closed_ = false;                           // Guarded by mutex_.

@@ -97,7 +97,9 @@ void SessionActor::Begin(WorkFields&&... fields) {
 void SessionActor::Receive(SessionMessage& message) {
   if (released_) return;
   if (auto* request = std::get_if<SessionRequest>(&message)) {
-    if (!opened_) Open();  // The first message is a request.
+    // The first message is a request: open the model's session before it
+    // (unless that was tried and failed).
+    if (session_ == nullptr && !failed_) Open();
     Enqueue(false, std::move(request->request), request->timestamp, std::move(request->rejection),
             request->bytes);
     if (request->last) {
@@ -140,7 +142,6 @@ void SessionActor::InstallNotifier() {
 }
 
 void SessionActor::Open() {
-  opened_ = true;
   InstallNotifier();
   absl::StatusOr<std::unique_ptr<ModelSession>> session;
   try {

@@ -102,7 +102,6 @@ class SessionActor final : public Actor<SessionMessage> {
 
   RingQueue<Work> backlog_;
   std::optional<Work> current_;
-  bool opened_ = false;  // Open() ran.
   bool current_started_ = false;
   bool resume_wanted_ = false;
   bool waiting_for_notify_ = false;  // The model returned Step::Wait().
