@@ -124,7 +124,7 @@ void BlobChunks::Build(InferResponse& response) {
   response.set_final(last);
 }
 
-ListenArgs ParseListenArgs(int argc, char** argv, const char* program) {
+ListenArgs ParseListenArgs(int argc, char** argv, const char* program, const char* handoff_help) {
   ListenArgs args{.address = "127.0.0.1:0"};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -132,13 +132,17 @@ ListenArgs ParseListenArgs(int argc, char** argv, const char* program) {
       args.address = argv[++i];
     } else if (arg.rfind("--listen=", 0) == 0) {
       args.address = arg.substr(sizeof("--listen=") - 1);
+    } else if (arg == "--handoff" && handoff_help != nullptr) {
+      args.handoff = true;
     } else {
       std::fprintf(stderr,
-                   "usage: %s [--listen HOST:PORT]\n"
+                   "usage: %s [--listen HOST:PORT]%s\n"
                    "  --listen HOST:PORT  address to serve on (default 127.0.0.1:0, a free port)\n"
+                   "%s"
                    "Prints '%s listening on HOST:PORT' once started; exits 0 on SIGINT or\n"
                    "SIGTERM.\n",
-                   program, program);
+                   program, handoff_help != nullptr ? " [--handoff]" : "",
+                   handoff_help != nullptr ? handoff_help : "", program);
       args.exit_code = arg == "--help" || arg == "-h" ? 0 : 2;
       return args;
     }

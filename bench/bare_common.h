@@ -21,12 +21,16 @@ namespace sluice::bench {
 
 inline constexpr int kBareMaxMessageBytes = 64 * 1024 * 1024;
 
-// A bare server's command line: only --listen HOST:PORT (default 127.0.0.1:0).
+// A bare server's command line: --listen HOST:PORT (default 127.0.0.1:0), and,
+// where the program takes it, --handoff.
 struct ListenArgs {
   std::string address;
+  bool handoff = false;
   int exit_code = -1;  // >= 0: exit with it now (usage or an error was printed).
 };
-ListenArgs ParseListenArgs(int argc, char** argv, const char* program);
+// `handoff_help`: the usage line of --handoff, or null when `program` has none.
+ListenArgs ParseListenArgs(int argc, char** argv, const char* program,
+                           const char* handoff_help = nullptr);
 
 // Blocks SIGINT and SIGTERM in this thread (call it before gRPC starts its
 // threads, which inherit the mask) and returns them, for sigwait(), so no

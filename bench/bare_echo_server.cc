@@ -5,6 +5,10 @@
 // us (one write in flight): Stream and Infer echo, Generate streams a blob copied from
 // memory and Ingest counts. sluice_stream_bench reports how much of that ceiling
 // sluiced keeps.
+//
+// With --handoff, Infer answers on a thread of its own pool instead of the gRPC
+// callback thread: the ceiling of any server whose handlers never run on gRPC's
+// threads, as sluiced's models never do (sluice_stream_bench's bare-handoff).
 
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include <absl/base/thread_annotations.h>
@@ -25,7 +30,9 @@
 #include <absl/strings/str_cat.h>
 #include <absl/synchronization/mutex.h>
 #include <grpcpp/grpcpp.h>
+#include <boost/asio/post.hpp>
 
+#include "actors/scheduler.h"
 #include "bench/bare_common.h"
 #include "sluice/v1/inference.grpc.pb.h"
 
@@ -287,10 +294,22 @@ class CountReadReactor final : public grpc::ServerReadReactor<InferRequest> {
   uint64_t bytes_ = 0;
 };
 
+// Answers one Infer call: the echo of `request`, then Finish.
+void AnswerInfer(const InferRequest& request, InferResponse& response,
+                 grpc::ServerUnaryReactor& reactor) {
+  InferRequest copy = request;
+  EchoInto(copy, 1, response);
+  reactor.Finish(grpc::Status::OK);
+}
+
 // The service. The server owns nothing of it; main() owns it and outlives the
 // server. gRPC calls its methods on any of its threads, and it keeps no state.
 class BareEchoService final : public ::sluice::v1::Inference::CallbackService {
  public:
+  // `handoff`: the pool Infer answers on, or null to answer in the callback. It
+  // must outlive the server's calls.
+  explicit BareEchoService(actors::AsioScheduler* handoff) : handoff_(handoff) {}
+
   // Keep the generated synchronous overloads visible (-Woverloaded-virtual).
   using ::sluice::v1::Inference::CallbackService::Generate;
   using ::sluice::v1::Inference::CallbackService::Infer;
@@ -304,10 +323,17 @@ class BareEchoService final : public ::sluice::v1::Inference::CallbackService {
 
   grpc::ServerUnaryReactor* Infer(grpc::CallbackServerContext* context, const InferRequest* request,
                                   InferResponse* response) override {
-    InferRequest copy = *request;
-    EchoInto(copy, 1, *response);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
+    if (handoff_ == nullptr) {
+      AnswerInfer(*request, *response, *reactor);
+    } else {
+      // The least a server that answers off gRPC's threads does: one post to a
+      // pool thread. `request` and `response` are gRPC's and stay valid until
+      // the reactor's OnDone, which follows the Finish.
+      boost::asio::post(handoff_->executor(), [request, response, reactor] {
+        AnswerInfer(*request, *response, *reactor);
+      });
+    }
     return reactor;
   }
 
@@ -320,16 +346,29 @@ class BareEchoService final : public ::sluice::v1::Inference::CallbackService {
                                                 InferResponse* response) override {
     return new CountReadReactor(context, response);  // Deleted by its own OnDone().
   }
+
+ private:
+  actors::AsioScheduler* const handoff_;
 };
 
 int Run(int argc, char** argv) {
-  const ListenArgs args = ParseListenArgs(argc, argv, "bare_echo_server");
+  const ListenArgs args = ParseListenArgs(
+      argc, argv, "bare_echo_server",
+      "  --handoff           answer Infer on a pool thread, not in the gRPC callback: a\n"
+      "                      Boost.Asio pool of one thread per core under SCHED_BATCH,\n"
+      "                      as sluiced's stream pool by default\n");
   if (args.exit_code >= 0) return args.exit_code;
   const std::string& listen = args.address;
 
   const sigset_t stop_signals = BlockStopSignals();
 
-  BareEchoService service;
+  // Declared before the server, so it outlives the calls that post to it.
+  std::optional<actors::AsioScheduler> handoff;
+  if (args.handoff) {
+    handoff.emplace(std::max(1u, std::thread::hardware_concurrency()),
+                    actors::ThreadPolicy::kBatch);
+  }
+  BareEchoService service(handoff ? &*handoff : nullptr);
   int port = 0;
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);

@@ -26,6 +26,8 @@ void PrintUsage() {
       "bare, and each sluiced variant's ratio to each peer. Servers:\n"
       "  bare            bare_echo_server, gRPC callback API (always run: the baseline)\n"
       "  bare-async      bare_async_echo_server, gRPC async API, one completion queue per CPU\n"
+      "  bare-handoff    bare_echo_server --handoff: Infer answered on a pool thread, never in\n"
+      "                  the gRPC callback (Infer workloads only; only when --servers names it)\n"
       "  python-aio      bench/peers/python_aio_echo_server.py, Python grpc.aio\n"
       "  grpc-js         bench/peers/node_echo_server.js, Node @grpc/grpc-js\n"
       "  sluiced         models echo and sensors inline (stream pool), blob on the model pool\n"

@@ -111,7 +111,12 @@ const WorkloadInfo& WorkloadNamed(const std::string& name) {
                        [&name](const WorkloadInfo& w) { return name == w.name; });
 }
 
+// bare_echo_server --handoff: bare with Infer answered on a pool thread. Run only
+// when --servers names it; it has only the unary workloads.
+constexpr const char* kBareHandoffLabel = "bare-handoff";
+
 bool IsPeer(const std::string& label) {
+  if (label == kBareHandoffLabel) return true;
   return std::find_if(std::begin(kPeerLabels), std::end(kPeerLabels), [&label](const char* peer) {
            return label == peer;
          }) != std::end(kPeerLabels);
@@ -145,8 +150,8 @@ bool SelectPeers(Flags& flags, std::vector<std::string>& peers) {
       flags.variants.push_back(label);
     } else {
       std::fprintf(stderr,
-                   "sluice_stream_bench: --servers: unknown server '%s'; known: bare, %s, %s\n",
-                   label.c_str(),
+                   "sluice_stream_bench: --servers: unknown server '%s'; known: bare, %s, %s, %s\n",
+                   label.c_str(), kBareHandoffLabel,
                    absl::StrJoin(std::begin(kPeerLabels), std::end(kPeerLabels), ", ").c_str(),
                    absl::StrJoin(variant_labels, ", ").c_str());
       return false;
@@ -350,6 +355,21 @@ int Run(int argc, char** argv) {
   if (flags.peer_search.source_dir.empty()) flags.peer_search.source_dir = SLUICE_SOURCE_DIR;
   std::vector<std::string> notes;
   for (const std::string& label : peer_labels) {
+    if (label == kBareHandoffLabel) {
+      ServerFigures& server = servers.emplace_back();
+      server.label = label;
+      server.description =
+          "bare_echo_server --handoff: bare, but Infer answers on a thread of a Boost.Asio pool "
+          "(one thread per core, SCHED_BATCH, as sluiced's stream pool), not in the gRPC "
+          "callback: the ceiling of a server that runs no handler code on gRPC's threads (Infer "
+          "only)";
+      server.path = flags.bare_path;
+      server.args = {"--listen", "127.0.0.1:0", "--handoff"};
+      server.models = {"", "echo", "", ""};
+      server.peer = true;
+      server.workloads = WorkloadsFor(flags, server.models, false);
+      continue;
+    }
     const PeerLaunch peer = FindPeer(label, flags.peer_search);
     if (!peer.skip_reason.empty()) {
       notes.push_back(absl::StrCat(label, " skipped: ", peer.skip_reason));
