@@ -63,7 +63,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   using Executor = boost::asio::thread_pool::executor_type;
 
   /// Where an actor's turns may run.
-  enum class Placement {
+  enum class Placement : uint8_t {
     /// Only on its executor's threads (actors that call code which may block).
     kOwnPool,
     /// On any actor pool thread whose turn woke it, but never inline in a
@@ -240,7 +240,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
   }
 
   Executor executor_;
-  const int64_t max_messages_per_turn_;
+  const uint32_t max_messages_per_turn_;
   const Placement placement_;
   bool yield_requested_ = false;  // Actor-only.
   Mailbox<Msg> mailbox_;

@@ -17,6 +17,13 @@
 
 namespace sluice::actors {
 
+// A stream actor is made per call, with make_shared: one block holding it and
+// its 16-byte control block. glibc serves a block under 1,024 bytes with its
+// header (a request of up to 1,000 bytes) from its small bins; a larger one
+// takes the large-bin path, which first consolidates the fast bins. That cost
+// about 800 instructions more per unary call, counted (docs/benchmarks.md).
+static_assert(sizeof(StreamActor) + 16 <= 1000, "keep a stream actor in malloc's small bins");
+
 struct StreamActor::Resumable {
   explicit Resumable(std::string id, const ReplayLimits& limits)
       : session_id(std::move(id)), replay(limits) {}
@@ -222,7 +229,7 @@ absl::Status StreamActor::AdmitRequest() {
       !LoadCounter::TryAcquire(model_load_->requests, model_max_requests_)) {
     if (counts_server_requests_) LoadCounter::Release(server.requests);
     return OverLimit(
-        absl::StrCat("model ", DescribeModel(model_name_, ""), " is at its limit of ",
+        absl::StrCat("model ", DescribeModel(model_->name, ""), " is at its limit of ",
                      model_max_requests_, " requests in flight (models[].max_requests_in_flight)"),
         settings_->retry_pushback);
   }
@@ -575,11 +582,11 @@ void StreamActor::OnRequestRead(ReadDone& read) {
     if (!SelectModel(request)) return;
     admitted = true;
   } else if (!request.model().empty() &&
-             (request.model() != model_name_ ||
-              (!request.model_version().empty() && request.model_version() != model_version_))) {
+             (request.model() != model_->name ||
+              (!request.model_version().empty() && request.model_version() != model_->version))) {
     Reject(std::move(read.request),
            absl::InvalidArgumentError(absl::StrCat(
-               "this stream serves model ", DescribeModel(model_name_, model_version_),
+               "this stream serves model ", DescribeModel(model_->name, model_->version),
                " but the request names ", DescribeModel(request.model(), request.model_version()),
                "; open a new stream for another model")),
            metrics::RejectReason::kModelMismatch);
@@ -667,12 +674,12 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
     return false;
   }
   // The models served now; a model removed later stays with this stream.
-  std::shared_ptr<const ModelRegistry> registry = environment_.models->Current();
-  const ModelEntry* entry = registry->Find(request.model(), request.model_version());
+  registry_ = environment_.models->Current();
+  const ModelEntry* entry = registry_->Find(request.model(), request.model_version());
   if (entry == nullptr) {
     Finish(absl::NotFoundError(absl::StrCat(
                "model ", DescribeModel(request.model(), request.model_version()),
-               " is not served here; available models: ", absl::StrJoin(registry->Names(), ", "))),
+               " is not served here; available models: ", absl::StrJoin(registry_->Names(), ", "))),
            /*cancel_session=*/false);
     return false;
   }
@@ -683,8 +690,7 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
            /*cancel_session=*/false);
     return false;
   }
-  model_name_ = entry->name;
-  model_version_ = entry->version;
+  model_ = entry;
   if (entry->load != nullptr) {
     model_load_ = entry->load;
     model_max_requests_ = entry->max_requests_in_flight;
@@ -735,7 +741,7 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
       entry->execution == Execution::kInline ? environment_.stream_executor
       : entry->executor.has_value()          ? *entry->executor
                                              : environment_.model_executor,
-      settings_->max_messages_per_turn, std::move(registry), *entry, session_context_,
+      settings_->max_messages_per_turn, registry_, *entry, session_context_,
       std::static_pointer_cast<StreamActor>(shared_from_this()), window_, counters_);
   session_room_given_ = window_;
   return true;
@@ -902,9 +908,9 @@ void StreamActor::RecordSingleResponse(std::vector<v1::InferResponse>& responses
       return;
     }
     if (single_response_recorded_) {
-      Finish(absl::InternalError(absl::StrCat("model ", DescribeModel(model_name_, model_version_),
-                                              " emitted more than one response for a ",
-                                              KindName(kind_), " call")),
+      Finish(absl::InternalError(
+                 absl::StrCat("model ", DescribeModel(model_->name, model_->version),
+                              " emitted more than one response for a ", KindName(kind_), " call")),
              /*cancel_session=*/true);
       return;
     }
@@ -955,7 +961,7 @@ void StreamActor::MaybeFinish() {
   }
   if (single_response_ && !single_response_recorded_) {
     Finish(
-        absl::InternalError(absl::StrCat("model ", DescribeModel(model_name_, model_version_),
+        absl::InternalError(absl::StrCat("model ", DescribeModel(model_->name, model_->version),
                                          " returned no response for a ", KindName(kind_), " call")),
         /*cancel_session=*/false);
     return;
@@ -1063,8 +1069,8 @@ void StreamActor::CountResponseWritten() {
   method_metrics_->sent.Add(1);
   if (model_metrics_ == nullptr) return;
   const auto now = std::chrono::steady_clock::now();
-  if (last_response_at_.has_value()) {
-    model_metrics_->response_gap.ObserveNanos(NanosSince(*last_response_at_, now));
+  if (last_response_at_ != std::chrono::steady_clock::time_point::min()) {
+    model_metrics_->response_gap.ObserveNanos(NanosSince(last_response_at_, now));
   } else {
     model_metrics_->time_to_first_response.ObserveNanos(NanosSince(started_at_, now));
   }
@@ -1103,7 +1109,7 @@ void StreamActor::ArmServerDeadline(std::chrono::system_clock::time_point deadli
   const auto remaining = deadline - std::chrono::system_clock::now();
   // A timer armed before (the server's deadline) is replaced: this one is
   // earlier. Its handler then sees operation_aborted.
-  deadline_timer_.emplace(environment_.stream_executor);
+  deadline_timer_ = std::make_unique<boost::asio::steady_timer>(environment_.stream_executor);
   deadline_timer_->expires_after(
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining));
   std::weak_ptr<Actor<StreamMessage>> weak = weak_from_this();

@@ -21,6 +21,7 @@
 #include "actors/actor.h"
 #include "actors/credit_gate.h"
 #include "actors/live_settings.h"
+#include "actors/model_registry.h"
 #include "actors/request_buffer.h"
 #include "actors/ring_queue.h"
 #include "actors/session_actor.h"
@@ -201,14 +202,19 @@ class StreamActor final : public Actor<StreamMessage> {
   // Set when the server's deadline is earlier than the client's (which gRPC
   // enforces itself); ends the stream with DEADLINE_EXCEEDED.
   const bool server_deadline_;
-  std::optional<boost::asio::steady_timer> deadline_timer_;
   const RpcKind kind_;
+  // Made only when the server's deadline or the model's timeout applies
+  // (most streams have neither): a 120-byte member would push the actor out
+  // of glibc's small bins (see stream_actor.cc).
+  std::unique_ptr<boost::asio::steady_timer> deadline_timer_;
   const std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   // Null when the engine records no metrics.
   metrics::EngineMetrics* const metrics_;
   metrics::MethodInstruments* const method_metrics_;
   metrics::ModelInstruments* model_metrics_ = nullptr;
-  std::optional<std::chrono::steady_clock::time_point> last_response_at_;
+  // When the last response went out; min(): none has yet.
+  std::chrono::steady_clock::time_point last_response_at_ =
+      std::chrono::steady_clock::time_point::min();
   bool started_counted_ = false;
   bool handled_counted_ = false;
   const bool single_response_;
@@ -218,9 +224,11 @@ class StreamActor final : public Actor<StreamMessage> {
   std::shared_ptr<SessionContext> session_context_;
   std::shared_ptr<SessionActor> session_;
   bool session_told_to_end_ = false;  // CloseSession or CancelSession sent.
-  std::string model_name_;
-  std::string model_version_;
-  uint32_t model_max_credits_ = 0;  // 0: no model limit.
+  uint32_t model_max_credits_ = 0;    // 0: no model limit.
+  // The registry snapshot the stream's model was selected from, held so
+  // `model_` stays valid (a reload may replace the registry meanwhile).
+  std::shared_ptr<const ModelRegistry> registry_;
+  const ModelEntry* model_ = nullptr;  // In registry_; null until selected.
 
   // Admission: the scopes this stream counts in (null: no limit applies).
   std::shared_ptr<LoadCounter> tenant_load_;

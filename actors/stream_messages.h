@@ -124,7 +124,7 @@ struct EvictSession {};
 using StreamMessage =
     std::variant<std::monostate, StartStream, ReadDone, WriteDone, PeerCancelled, ReactorDone,
                  AbortStream, SessionOutput, AttachPort, AttachRefused, GraceExpired, EvictSession>;
-// A stream's mailbox holds two buffers of 4 of these inside it: every
+// A stream's mailbox holds two buffers of 2 of these inside it: every
 // stream's memory grows with this size (docs/benchmarks.md). Large payloads
 // travel by pointer.
 static_assert(sizeof(StreamMessage) <= 64, "keep stream messages small");
