@@ -2,340 +2,39 @@
 
 #include "actors/session_actor.h"
 
-#include <exception>
 #include <utility>
-#include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "actors/stream_actor.h"
-#include "actors/utf8.h"
 
 namespace sluice::actors {
-namespace {
-
-// Model calls one session makes per turn before yielding the pool thread, so
-// a model that emits in many small steps cannot starve other sessions.
-constexpr int kMaxCallsPerTurn = 16;
-
-}  // namespace
-
-// The sink handed to one model call: collects what the call emits, up to the
-// room the session has.
-class SessionActor::CallSink final : public ResponseSink {
- public:
-  explicit CallSink(uint32_t room) : room_(room) {}
-
-  uint32_t room() const override { return room_ - static_cast<uint32_t>(responses_.size()); }
-
-  bool Emit(v1::InferResponse&& response) override {
-    if (room() == 0) return false;
-    response.clear_error();
-    responses_.push_back(std::move(response));
-    return true;
-  }
-
-  bool EmitError(const absl::Status& status) override {
-    if (room() == 0) return false;
-    v1::InferResponse response;
-    auto* error = response.mutable_error();
-    error->set_code(static_cast<int32_t>(status.code()));
-    // Messages quote client input; invalid UTF-8 would make the client's
-    // parser reject the response, and with it the stream.
-    error->set_message(
-        ToValidUtf8(std::string_view(status.message().data(), status.message().size())));
-    responses_.push_back(std::move(response));
-    return true;
-  }
-
-  std::vector<v1::InferResponse>& responses() { return responses_; }
-
- private:
-  const uint32_t room_;
-  std::vector<v1::InferResponse> responses_;
-};
 
 SessionActor::SessionActor(ActorCensus* census, Executor executor, uint32_t max_messages_per_turn,
                            std::shared_ptr<const ModelRegistry> registry, const ModelEntry& model,
                            std::shared_ptr<SessionContext> context,
                            std::shared_ptr<StreamActor> stream, uint32_t window,
                            metrics::EngineCounters* counters)
-    : Actor(
-          executor, max_messages_per_turn,
-          model.execution == Execution::kInline ? Placement::kAnyPoolThread : Placement::kOwnPool),
-      census_(census),
-      registry_(std::move(registry)),
-      model_(model),
-      context_(std::move(context)),
-      counters_(counters),
-      stream_(std::move(stream)),
-      room_(window) {
-  census_->Born(ActorCensus::Kind::kSession);
-}
-
-SessionActor::~SessionActor() { census_->Died(ActorCensus::Kind::kSession); }
-
-template <typename... WorkFields>
-void SessionActor::Enqueue(WorkFields&&... fields) {
-  // Straight to current_ when nothing is in progress or waiting, as for a
-  // unary call's request or a reading on an idle session: the work is built
-  // where it is handled, not built in the backlog and moved out of it.
-  if (!current_ && backlog_.empty()) {
-    Begin(std::forward<WorkFields>(fields)...);
-  } else {
-    backlog_.emplace_back(std::forward<WorkFields>(fields)...);
-  }
-}
-
-template <typename... WorkFields>
-void SessionActor::Begin(WorkFields&&... fields) {
-  current_.emplace(std::forward<WorkFields>(fields)...);
-  current_started_ = false;
-  resume_wanted_ = false;
-  waiting_for_notify_ = false;
-}
+    : Actor(executor, max_messages_per_turn, Placement::kOwnPool),
+      core_(this, census, executor, std::move(registry), model, std::move(context), window,
+            counters),
+      stream_(std::move(stream)) {}
 
 void SessionActor::Receive(SessionMessage& message) {
-  if (released_) return;
-  if (auto* request = std::get_if<SessionRequest>(&message)) {
-    // The first message is a request: open the model's session before it
-    // (unless that was tried and failed).
-    if (session_ == nullptr && !failed_) Open();
-    Enqueue(false, std::move(request->request), request->timestamp, std::move(request->rejection),
-            request->bytes);
-    if (request->last) {
-      // The half-close that came with it, queued once the request ran: a
-      // request done at once (most are) leaves the backlog empty, and the
-      // half-close needs no room in it.
-      Pump();
-      Enqueue(true);
-    }
-    Pump();
-  } else if (auto* grant = std::get_if<WindowGrant>(&message)) {
-    room_ += grant->responses;
-    Pump();
-  } else if (std::holds_alternative<HalfClose>(message)) {
-    Enqueue(true);  // A half-close: the other fields keep their defaults.
-    Pump();
-  } else if (auto* fired = std::get_if<TimerFired>(&message)) {
-    if (fired->generation == timer_generation_) {
-      timer_pending_ = false;
-      Pump();
-    }
-  } else if (std::holds_alternative<ContinuePump>(message)) {
-    Pump();
-  } else if (std::holds_alternative<Notified>(message)) {
-    notify_pending_ = true;
-    Pump();
-  } else if (std::holds_alternative<CancelSession>(message)) {
-    Release(/*cancelled=*/true);
-  } else if (std::holds_alternative<CloseSession>(message)) {
-    Release(/*cancelled=*/false);
-  }
-}
-
-// Notify() may come from any thread at any time, even after the stream ended:
-// a weak reference, so a model holding the context never keeps us alive.
-void SessionActor::InstallNotifier() {
-  context_->SetNotifier(weak_from_this(), [](void* self) {
-    static_cast<Actor<SessionMessage>*>(self)->Send(Notified{});
-  });
-}
-
-void SessionActor::Open() {
-  InstallNotifier();
-  absl::StatusOr<std::unique_ptr<ModelSession>> session;
-  try {
-    session = model_.model->NewSession(context_);
-  } catch (const std::exception& e) {
-    session = absl::InternalError(
-        absl::StrCat("model '", model_.name, "' failed to open a session: ", e.what()));
-  } catch (...) {
-    session =
-        absl::InternalError(absl::StrCat("model '", model_.name, "' failed to open a session"));
-  }
-  if (session.ok() && *session == nullptr) {
-    session = absl::InternalError(absl::StrCat("model '", model_.name, "' returned no session"));
-  }
-  if (!session.ok()) {
-    failed_ = true;
-    if (model_.instruments != nullptr) model_.instruments->fatal_errors->Increment();
-    SessionOutput output;
-    output.fatal = session.status();
-    stream_->Send(std::move(output));
+  core_.Accept(message);
+  if (std::holds_alternative<CancelSession>(message) ||
+      std::holds_alternative<CloseSession>(message)) {
+    stream_.reset();  // Breaks the cycle: the stream no longer hears from us.
+    CloseMailbox();
     return;
   }
-  session_ = std::move(*session);
-}
-
-void SessionActor::Pump() {
-  int calls = 0;
-  while (session_ != nullptr && !failed_ && !context_->cancelled()) {
-    if (!current_) {
-      if (backlog_.empty()) return;
-      Begin(std::move(backlog_.front()));
-      backlog_.pop_front();
-    }
-    if (room_ == 0 || timer_pending_) return;  // Resumed by WindowGrant / TimerFired.
-    if (current_started_ && !resume_wanted_) return;
-    if (waiting_for_notify_) {
-      if (!notify_pending_) return;  // Resumed by Notified.
-      notify_pending_ = false;
-      waiting_for_notify_ = false;
-    }
-    if (calls == kMaxCallsPerTurn) {
-      Send(ContinuePump{});  // Picked up by the next turn...
-      YieldTurn();           // ...which is posted, so other sessions run first.
-      return;
-    }
-    ++calls;
-    CallSink sink(room_);
-    const Step step = CallModel(sink);
-    current_started_ = true;
-    resume_wanted_ = false;
-    Deliver(sink, step);
-  }
-}
-
-Step SessionActor::CallModel(CallSink& sink) {
-  try {
-    if (!current_started_) {
-      if (current_->is_half_close) return TimedCall([&] { return session_->OnHalfClose(sink); });
-      const v1::InferRequest& request = current_->request->message;
-      last_request_sequence_ = request.sequence();
-      last_timestamp_ = current_->timestamp;
-      if (!current_->rejection.ok()) {
-        (void)sink.EmitError(current_->rejection);  // Calls start with room >= 1.
-        return Step::Done();
-      }
-      return TimedCall([&] { return session_->OnRequest(request, sink); });
-    }
-    return TimedCall([&] { return session_->OnResume(sink); });
-  } catch (const std::exception& e) {
-    return Step::Fail(
-        absl::InternalError(absl::StrCat("model '", model_.name, "' failed: ", e.what())));
-  } catch (...) {
-    return Step::Fail(absl::InternalError(absl::StrCat("model '", model_.name, "' failed")));
-  }
-}
-
-template <typename Call>
-Step SessionActor::TimedCall(Call call) {
-  if (model_.instruments == nullptr) return call();
-  const auto start = std::chrono::steady_clock::now();
-  Step step = call();
-  model_.instruments->model_call.ObserveNanos(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-          .count());
-  return step;
-}
-
-void SessionActor::CountModelErrors(const std::vector<v1::InferResponse>& responses,
-                                    const Step& step) const {
-  if (model_.instruments == nullptr) return;
-  // An engine rejection is answered here too, but it is not the model's error.
-  if (current_ && current_->rejection.ok()) {
-    for (const v1::InferResponse& response : responses) {
-      if (response.has_error()) model_.instruments->error_responses->Increment();
-    }
-  }
-  if (step.kind() == Step::Kind::kFail) model_.instruments->fatal_errors->Increment();
-}
-
-void SessionActor::Deliver(CallSink& sink, const Step& step) {
-  std::vector<v1::InferResponse>& responses = sink.responses();
-  CountModelErrors(responses, step);
-  room_ -= static_cast<uint32_t>(responses.size());
-  for (v1::InferResponse& response : responses) {
-    // Protobuf allocates a string for a field set even to "". Unary calls and
-    // unversioned models leave these two empty, and clearing allocates nothing.
-    if (context_->stream_id().empty()) {
-      response.clear_stream_id();
-    } else {
-      response.set_stream_id(context_->stream_id());
-    }
-    response.set_model(model_.name);
-    if (model_.version.empty()) {
-      response.clear_model_version();
-    } else {
-      response.set_model_version(model_.version);
-    }
-    response.set_request_sequence(last_request_sequence_);
-    response.set_timestamp(last_timestamp_);
-  }
-  switch (step.kind()) {
-    case Step::Kind::kDone:
-      if (!responses.empty()) responses.back().set_final(true);
-      if (current_->is_half_close) {
-        output_.half_close_done = true;
-      } else {
-        ++output_.requests_done;
-        output_.request_bytes += current_->bytes;
-        RequestBufferCache::Recycle(std::move(current_->request));
-      }
-      current_.reset();
-      break;
-    case Step::Kind::kResume:
-      resume_wanted_ = true;
-      break;
-    case Step::Kind::kResumeAfter:
-      resume_wanted_ = true;
-      ArmTimer(step.delay());
-      break;
-    case Step::Kind::kWait:
-      resume_wanted_ = true;
-      waiting_for_notify_ = true;
-      break;
-    case Step::Kind::kFail:
-      failed_ = true;
-      output_.fatal = step.status();
-      break;
-  }
-  if (output_.responses.empty()) {
-    output_.responses = std::move(responses);
-  } else {
-    for (v1::InferResponse& response : responses) output_.responses.push_back(std::move(response));
-  }
+  // Pumped per message, not per batch: a request done at once leaves the
+  // backlog empty for the next.
+  if (core_.pump_wanted()) core_.Pump();
 }
 
 // Everything the batch's calls produced goes to the stream in one message:
-// a unary call's response, its credit and its half-close together, a batch
-// of readings' credits together.
+// a batch of readings' credits together.
 void SessionActor::AfterBatch() {
-  if (stream_ == nullptr) return;
-  if (output_.responses.empty() && output_.requests_done == 0 && !output_.half_close_done &&
-      output_.fatal.ok()) {
-    return;
-  }
-  stream_->Send(std::exchange(output_, SessionOutput{}));
-}
-
-void SessionActor::ArmTimer(std::chrono::nanoseconds delay) {
-  timer_pending_ = true;
-  const uint64_t generation = ++timer_generation_;
-  if (!timer_) timer_.emplace(executor());
-  timer_->expires_after(delay);
-  timer_->async_wait([self = shared_from_this(), generation](const boost::system::error_code& ec) {
-    if (!ec) self->Send(TimerFired{generation});
-  });
-}
-
-void SessionActor::Release(bool cancelled) {
-  released_ = true;
-  if (timer_) timer_->cancel();
-  if (session_ != nullptr && cancelled) {
-    counters_->Add(counters_->sessions_cancelled, 1);
-    try {
-      session_->OnCancel();
-    } catch (...) {
-      // The stream is already ending; there is no one left to tell.
-    }
-  }
-  session_.reset();
-  backlog_.clear();
-  current_.reset();
-  output_ = SessionOutput{};  // The stream no longer reads it.
-  stream_.reset();
-  CloseMailbox();
+  if (stream_ != nullptr && core_.has_output()) stream_->Send(core_.TakeOutput());
 }
 
 }  // namespace sluice::actors

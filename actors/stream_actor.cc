@@ -492,6 +492,13 @@ void StreamActor::Evict() {
 }
 
 void StreamActor::Receive(StreamMessage& message) {
+  Handle(message);
+  // After the message's handling, never inside it: the output's handling
+  // must not run in the middle of another step.
+  if (hosted_session_ != nullptr && hosted_session_->pump_wanted()) RunHostedSession();
+}
+
+void StreamActor::Handle(StreamMessage& message) {
   // Messages queued before the mailbox closed are still delivered.
   if (actor_ended_) return;
   if (relay_ != nullptr) {
@@ -539,7 +546,68 @@ void StreamActor::Receive(StreamMessage& message) {
     if (!attached_ && expired->generation == resumable_->generation) EvictHeld();
   } else if (std::holds_alternative<EvictSession>(message)) {
     if (!attached_) EvictHeld();
+  } else if (auto* event = std::get_if<HostedSessionEvent>(&message)) {
+    if (hosted_session_ == nullptr) return;  // Ended meanwhile.
+    SessionMessage session_message;
+    switch (event->kind) {
+      case HostedSessionEvent::Kind::kContinuePump:
+        session_message = ContinuePump{};
+        break;
+      case HostedSessionEvent::Kind::kTimerFired:
+        session_message = TimerFired{event->generation};
+        break;
+      case HostedSessionEvent::Kind::kNotified:
+        session_message = Notified{};
+        break;
+    }
+    hosted_session_->Accept(session_message);
   }
+}
+
+void StreamActor::PostSessionEvent(SessionMessage&& event) {
+  HostedSessionEvent hosted;
+  if (auto* fired = std::get_if<TimerFired>(&event)) {
+    hosted.kind = HostedSessionEvent::Kind::kTimerFired;
+    hosted.generation = fired->generation;
+  } else if (std::holds_alternative<Notified>(event)) {
+    hosted.kind = HostedSessionEvent::Kind::kNotified;
+  }
+  Send(hosted);
+}
+
+void StreamActor::ContinueSessionLater() {
+  PostSessionEvent(ContinuePump{});  // Picked up by the next turn...
+  YieldTurn();                       // ...which is posted, so other actors run first.
+}
+
+void StreamActor::RunHostedSession() {
+  if (internal::in_reaction) {
+    // Model code never runs in a gRPC reaction: on the pool, in a turn of
+    // its own (the one a session actor would have had).
+    ContinueSessionLater();
+    return;
+  }
+  hosted_session_->Pump();
+  if (!hosted_session_->has_output()) return;
+  SessionOutput output = hosted_session_->TakeOutput();
+  OnSessionOutput(output);
+  // Room granted while the output was handled: one more pass, in a message
+  // of its own (rare; a unary call's session is done by now).
+  if (hosted_session_ != nullptr && hosted_session_->pump_wanted()) {
+    PostSessionEvent(ContinuePump{});
+  }
+}
+
+void StreamActor::ReleaseHostedSession(bool cancel) {
+  if (!internal::in_reaction) {
+    hosted_session_->Release(cancel);
+    hosted_session_.reset();
+    return;
+  }
+  // The model's OnCancel() and its session's destructor are model code,
+  // which never runs in a gRPC reaction: on the pool.
+  boost::asio::post(environment_.stream_executor,
+                    [session = std::move(hosted_session_), cancel] { session->Release(cancel); });
 }
 
 void StreamActor::OnRead(ReadDone& read) {
@@ -559,7 +627,7 @@ void StreamActor::OnRead(ReadDone& read) {
     }
   }
   reads_closed_ = true;
-  if (session_ != nullptr) SendToSession(HalfClose{});
+  if (has_session_) SendToSession(HalfClose{});
   MaybeFinish();
 }
 
@@ -578,7 +646,7 @@ void StreamActor::OnRequestRead(ReadDone& read) {
     }
     resumable_->highest_request_sequence = request.sequence();
   }
-  if (session_ == nullptr) {
+  if (!has_session_) {
     if (!SelectModel(request)) return;
     admitted = true;
   } else if (!request.model().empty() &&
@@ -657,9 +725,14 @@ void StreamActor::Dispatch(RequestPtr&& request, int64_t timestamp, absl::Status
   const uint64_t bytes = request->message.ByteSizeLong();
   credits_.Take(bytes);
   credits_peak_ = std::max(credits_peak_, credits_.in_use());
-  if (session_ != nullptr) {
+  const bool last = std::exchange(half_close_pending_, false);
+  if (hosted_session_ != nullptr) {
+    SessionMessage message(std::in_place_type<SessionRequest>, std::move(request), timestamp,
+                           std::move(rejection), bytes, last);
+    hosted_session_->Accept(message);
+  } else if (session_ != nullptr) {
     session_->Emplace<SessionRequest>(std::move(request), timestamp, std::move(rejection), bytes,
-                                      std::exchange(half_close_pending_, false));
+                                      last);
   }
   RefreshSettings();  // After the credit is taken, before the next read.
   MaybeStartRead();
@@ -734,15 +807,20 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
                         " (models[].timeout_seconds)")));
     }
   }
-  session_context_ = std::make_shared<SessionContext>(request.stream_id(), entry->name,
-                                                      entry->version, deadline, kind_);
-  session_ = std::make_shared<SessionActor>(
-      environment_.census,
-      entry->execution == Execution::kInline ? environment_.stream_executor
-      : entry->executor.has_value()          ? *entry->executor
-                                             : environment_.model_executor,
-      settings_->max_messages_per_turn, registry_, *entry, session_context_,
-      std::static_pointer_cast<StreamActor>(shared_from_this()), window_, counters_);
+  auto context = std::make_shared<SessionContext>(request.stream_id(), entry->name, entry->version,
+                                                  deadline, kind_);
+  if (entry->execution == Execution::kInline) {
+    hosted_session_ = std::make_unique<SessionCore>(
+        static_cast<SessionHost*>(this), environment_.census, environment_.stream_executor,
+        registry_, *entry, std::move(context), window_, counters_);
+  } else {
+    session_ = std::make_shared<SessionActor>(
+        environment_.census,
+        entry->executor.has_value() ? *entry->executor : environment_.model_executor,
+        settings_->max_messages_per_turn, registry_, *entry, std::move(context),
+        std::static_pointer_cast<StreamActor>(shared_from_this()), window_, counters_);
+  }
+  has_session_ = true;
   session_room_given_ = window_;
   return true;
 }
@@ -931,7 +1009,7 @@ void StreamActor::RecordSingleResponse(std::vector<v1::InferResponse>& responses
 // given) and so is waiting. A window raised live is granted here too; a
 // lowered one simply withholds credit until occupancy is under it.
 void StreamActor::MaybeGrant() {
-  if (session_ == nullptr) return;
+  if (!has_session_) return;
   const uint64_t target = session_responses_written_ + window_;
   if (target <= session_room_given_) return;
   const uint64_t grant = target - session_room_given_;
@@ -951,8 +1029,8 @@ void StreamActor::MaybeFinish() {
     return;
   }
   if (!reads_closed_ || read_in_flight_ || credits_.in_use() > 0) return;
-  if (session_ != nullptr && !session_done_) return;
-  if (single_response_ && session_ == nullptr) {
+  if (has_session_ && !session_done_) return;
+  if (single_response_ && !has_session_) {
     Finish(absl::InvalidArgumentError(
                absl::StrCat("the ", KindName(kind_),
                             " call carried no request; its first request names the model")),
@@ -973,7 +1051,7 @@ void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
   finished_ = true;
   if (deadline_timer_) deadline_timer_->cancel();
   if (resumable_ != nullptr) {
-    if (attached_ && !cancel_session && session_ != nullptr) {
+    if (attached_ && !cancel_session && has_session_) {
       resumable_->ended = status;  // Held until the call is done (HoldEnded).
     } else {
       // First: a client that has the status may open a session by this id.
@@ -989,7 +1067,7 @@ void StreamActor::Finish(const absl::Status& status, bool cancel_session) {
     port_->Finish(status);
   }
   outbound_.clear();
-  if (session_ != nullptr) EndSession(cancel_session);
+  if (has_session_) EndSession(cancel_session);
   FlushCounters();
   PublishGauges();
   if (!attached_) EndActor();  // No call is left to report its end.
@@ -1025,10 +1103,11 @@ void StreamActor::EndActor() {
   if (deadline_timer_) deadline_timer_->cancel();
   if (resumable_ != nullptr && resumable_->grace_timer) resumable_->grace_timer->cancel();
   // gRPC may end the call before we did (its cancel still queued): the
-  // session is cancelled rather than merely dropped. Either way the message
-  // keeps it alive until its own turn on its pool releases the model's
-  // session, so model code never runs here, which may be a reaction.
-  if (session_ != nullptr && !session_told_to_end_) EndSession(/*cancel=*/true);
+  // session is cancelled rather than merely dropped. Model code never runs
+  // here when this is a reaction: a session actor releases the model's
+  // session in its own turn on its pool, a hosted one is released on the
+  // pool (ReleaseHostedSession).
+  if (has_session_ && !session_told_to_end_) EndSession(/*cancel=*/true);
   session_.reset();
   FlushCounters();
   CountStarted();
@@ -1038,9 +1117,13 @@ void StreamActor::EndActor() {
 }
 
 void StreamActor::EndSession(bool cancel) {
+  if (session_told_to_end_) return;
   session_told_to_end_ = true;
-  if (cancel) {
-    session_context_->MarkCancelled();  // Seen by a model call in progress.
+  if (hosted_session_ != nullptr) {
+    if (cancel) hosted_session_->context()->MarkCancelled();
+    ReleaseHostedSession(cancel);
+  } else if (cancel) {
+    session_->context()->MarkCancelled();  // Seen by a model call in progress.
     SendToSession(CancelSession{});
   } else {
     SendToSession(CloseSession{});
@@ -1048,7 +1131,11 @@ void StreamActor::EndSession(bool cancel) {
 }
 
 void StreamActor::SendToSession(SessionMessage&& message) {
-  if (session_ != nullptr) session_->Send(std::move(message));
+  if (hosted_session_ != nullptr) {
+    hosted_session_->Accept(message);  // Pumped once the current message is handled.
+  } else if (session_ != nullptr) {
+    session_->Send(std::move(message));
+  }
 }
 
 void StreamActor::FlushCounters() {

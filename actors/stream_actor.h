@@ -25,6 +25,7 @@
 #include "actors/request_buffer.h"
 #include "actors/ring_queue.h"
 #include "actors/session_actor.h"
+#include "actors/session_core.h"
 #include "actors/stream_environment.h"
 #include "actors/stream_messages.h"
 #include "actors/stream_port.h"
@@ -50,6 +51,13 @@ namespace sluice::actors {
 /// the engine rejects (bad input) still pass through the session, which
 /// answers them in order, so responses always leave in request order.
 ///
+/// The session: an inline model's (Execution::kInline) runs in this actor's
+/// own turns, a SessionCore it holds, pumped after each message, so a call
+/// costs no second actor, and its requests and output no messages. Model
+/// code never runs in a gRPC reaction: a turn that runs in one leaves the
+/// pumping to a turn it posts to the pool. A pool model's session is a
+/// SessionActor, which this actor messages.
+///
 /// Resumable sessions (docs/resilience.md): a Stream or Generate call whose
 /// metadata names a session (sluice-session) keeps its responses in a replay
 /// window. When its call is lost (cancelled, broken connection), the actor
@@ -67,7 +75,7 @@ namespace sluice::actors {
 /// is also held by ResumableSessions until it ends for good.
 /// Threads: Send()/SendInline() thread-safe (reactions, session, engine);
 /// everything else actor-only, on the stream pool or inline in a reaction.
-class StreamActor final : public Actor<StreamMessage> {
+class StreamActor final : public Actor<StreamMessage>, private SessionHost {
  public:
   /// `client_deadline`: the call's own (time_point::max() for none).
   StreamActor(const StreamEnvironment& environment, std::shared_ptr<StreamPort> port,
@@ -105,6 +113,19 @@ class StreamActor final : public Actor<StreamMessage> {
 
  private:
   friend class LiveStreams;  // Links live streams through live_link_.
+
+  // SessionHost, for the hosted session.
+  void PostSessionEvent(SessionMessage&& event) override;
+  void ContinueSessionLater() override;
+  std::shared_ptr<SessionHost> SessionHostRef() override {
+    return std::shared_ptr<SessionHost>(shared_from_this(), this);
+  }
+
+  void Handle(StreamMessage& message);
+  // Calls the hosted session's model, if it has work, and takes its output;
+  // from a reaction, leaves that to a turn posted to the pool.
+  void RunHostedSession();
+  void ReleaseHostedSession(bool cancel);
 
   void OnStart(StartStream& start);
   // A call with session metadata: false when the call is not to start as an
@@ -161,6 +182,7 @@ class StreamActor final : public Actor<StreamMessage> {
   void OnReactorDone(const ReactorDone& done);
   // Tells the session to end (CancelSession when `cancel`, else CloseSession), once.
   void EndSession(bool cancel);
+  // Hands a message to the session, wherever it runs.
   void SendToSession(SessionMessage&& message);
   void FlushCounters();
   // Counts the call as started, once: at its start, or at its end when the
@@ -220,9 +242,12 @@ class StreamActor final : public Actor<StreamMessage> {
   const bool single_response_;
   bool single_response_recorded_ = false;
 
-  // The session, once the first request selected a model.
-  std::shared_ptr<SessionContext> session_context_;
+  // The session, once the first request selected a model: hosted for an
+  // inline model, else an actor of its own. The hosted one is gone once
+  // ended (EndSession).
+  std::unique_ptr<SessionCore> hosted_session_;
   std::shared_ptr<SessionActor> session_;
+  bool has_session_ = false;          // One of the two was made.
   bool session_told_to_end_ = false;  // CloseSession or CancelSession sent.
   uint32_t model_max_credits_ = 0;    // 0: no model limit.
   // The registry snapshot the stream's model was selected from, held so

@@ -120,16 +120,24 @@ struct GraceExpired {
 };
 /// From the engine's drain: evict the session if it is detached.
 struct EvictSession {};
+/// For a stream that runs its inline model's session itself (StreamActor):
+/// what would be the session's own message, from the session's timer, from
+/// the model's Notify(), or from the stream pumping in a later turn.
+struct HostedSessionEvent {
+  enum class Kind : uint8_t { kContinuePump, kTimerFired, kNotified };
+  Kind kind = Kind::kContinuePump;
+  uint64_t generation = 0;  // kTimerFired: TimerFired::generation.
+};
 
-using StreamMessage =
-    std::variant<std::monostate, StartStream, ReadDone, WriteDone, PeerCancelled, ReactorDone,
-                 AbortStream, SessionOutput, AttachPort, AttachRefused, GraceExpired, EvictSession>;
+using StreamMessage = std::variant<std::monostate, StartStream, ReadDone, WriteDone, PeerCancelled,
+                                   ReactorDone, AbortStream, SessionOutput, AttachPort,
+                                   AttachRefused, GraceExpired, EvictSession, HostedSessionEvent>;
 // A stream's mailbox holds two buffers of 2 of these inside it: every
 // stream's memory grows with this size (docs/benchmarks.md). Large payloads
 // travel by pointer.
 static_assert(sizeof(StreamMessage) <= 64, "keep stream messages small");
 
-// ---- To a SessionActor ------------------------------------------------------
+// ---- To a session (SessionCore, in a SessionActor or hosted by its stream) --
 
 /// A request to run; `timestamp` is the one the engine resolved for it. When
 /// `rejection` is not OK the engine refused the request (bad input): the

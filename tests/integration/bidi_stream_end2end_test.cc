@@ -244,54 +244,6 @@ TEST(BidiStreamEnd2endTest, TokensModelStreamsTokensWithFinalMarker) {
   }
 }
 
-TEST(BidiStreamEnd2endTest, ClientCancelMidGenerationStopsTheModel) {
-  TestServer server;
-  auto stub = server.NewStub();
-  grpc::ClientContext context;
-  auto stream = stub->Stream(&context);
-  ASSERT_TRUE(stream->Write(MakeRequest("generator", "go")));  // Unbounded generation.
-  InferResponse response;
-  ASSERT_TRUE(stream->Read(&response));
-  context.TryCancel();
-  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  server.generator_probe->cancelled.Wait();          // The model was told.
-  server.generator_probe->session_destroyed.Wait();  // And its state released.
-  // A cancel can land during a model call, so the promise is about calls:
-  // none starts after the model was told.
-  EXPECT_EQ(server.generator_probe->calls_after_cancel.load(), 0);
-  EXPECT_GE(server.engine().Stats().sessions_cancelled, 1);
-}
-
-// A session that waits on outside events (Step::Wait) is resumed by
-// SessionContext::Notify() from another thread, and no notification is lost,
-// including one that arrives while the session is not waiting.
-TEST(BidiStreamEnd2endTest, WaitingSessionIsResumedByNotify) {
-  TestServer server;
-  auto stub = server.NewStub();
-  grpc::ClientContext context;
-  auto stream = stub->Stream(&context);
-  ASSERT_TRUE(stream->Write(MakeRequest("doorbell", "", 1, {{"rings", "3"}})));
-  server.doorbell_probe->waiting.Wait();
-  InferResponse response;
-  server.doorbell_probe->Ring();
-  ASSERT_TRUE(stream->Read(&response));
-  EXPECT_EQ(response.payload(), "ring 1");
-  EXPECT_FALSE(response.final());
-  std::thread ringer([&] {
-    server.doorbell_probe->Ring();
-    server.doorbell_probe->Ring();
-  });
-  ringer.join();
-  ASSERT_TRUE(stream->Read(&response));
-  EXPECT_EQ(response.payload(), "ring 2");
-  ASSERT_TRUE(stream->Read(&response));
-  EXPECT_EQ(response.payload(), "ring 3");
-  EXPECT_TRUE(response.final());
-  stream->WritesDone();
-  EXPECT_FALSE(stream->Read(&response));
-  EXPECT_TRUE(stream->Finish().ok());
-}
-
 // A cancel fails the pending read; that must reach the model as a cancel,
 // not as a half-close it would finish work for. An inline model with no
 // request in flight is where a half-close would otherwise win the race.
@@ -311,22 +263,6 @@ TEST(BidiStreamEnd2endTest, CancelIsNeverMistakenForHalfClose) {
   server.engine().Shutdown(std::chrono::seconds(5));
   EXPECT_EQ(server.inline_probe->half_closes.load(), 0);
   EXPECT_EQ(server.engine().Stats().sessions_cancelled, 20);
-}
-
-TEST(BidiStreamEnd2endTest, DeadlineEndsStreamAndCancelsModel) {
-  TestServer server;
-  auto stub = server.NewStub();
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
-  auto stream = stub->Stream(&context);
-  // A paced, endless generation: only the deadline can end it.
-  ASSERT_TRUE(stream->Write(MakeRequest("generator", "go", 1, {{"pace_ms", "20"}})));
-  InferResponse response;
-  while (stream->Read(&response)) {
-  }
-  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  server.generator_probe->cancelled.Wait();
-  server.generator_probe->session_destroyed.Wait();
 }
 
 TEST(BidiStreamEnd2endTest, OversizedPayloadGetsErrorAndOtherStreamsContinue) {

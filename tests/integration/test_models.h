@@ -48,7 +48,8 @@ struct GeneratorProbe {
 };
 
 /// Generates `payload_bytes`-sized responses, forever or up to the request's
-/// "count" parameter, as fast as the window allows (or one per "pace_ms").
+/// "count" parameter, as fast as the window allows (or one per "pace_ms"),
+/// at most "per_call" per model call (default: as many as fit).
 class ObservedGenerator final : public Model {
  public:
   ObservedGenerator(std::shared_ptr<GeneratorProbe> probe, size_t payload_bytes)
@@ -74,6 +75,8 @@ class ObservedGenerator final : public Model {
       remaining_ = it == request.parameters().end() ? -1 : std::stoll(it->second);
       auto pace = request.parameters().find("pace_ms");
       pace_ms_ = pace == request.parameters().end() ? 0 : std::stoi(pace->second);
+      auto per_call = request.parameters().find("per_call");
+      per_call_ = per_call == request.parameters().end() ? -1 : std::stoll(per_call->second);
       return Generate(sink);
     }
     Step OnResume(ResponseSink& sink) override {
@@ -95,11 +98,13 @@ class ObservedGenerator final : public Model {
     Step Generate(ResponseSink& sink) {
       // A cancel can land while this call runs (it is set from another
       // thread); a well-behaved model stops early rather than fill the window.
-      while (remaining_ != 0 && sink.room() > 0 && !context_->cancelled()) {
+      int64_t emitted = 0;
+      while (remaining_ != 0 && emitted != per_call_ && sink.room() > 0 && !context_->cancelled()) {
         v1::InferResponse response;
         response.set_payload(payload_);
         if (!sink.Emit(std::move(response))) break;
         probe_->emitted.fetch_add(1);
+        ++emitted;
         probe_->first_emitted.Fire();
         if (remaining_ > 0) --remaining_;
         if (pace_ms_ > 0) break;
@@ -115,6 +120,7 @@ class ObservedGenerator final : public Model {
     std::string payload_;
     int64_t remaining_ = 0;
     int pace_ms_ = 0;
+    int64_t per_call_ = -1;
   };
 
   std::shared_ptr<GeneratorProbe> probe_;

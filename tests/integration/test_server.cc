@@ -53,6 +53,11 @@ TestServer::TestServer(EngineOptions options) {
                                    .model = std::make_shared<ObservedGenerator>(inline_probe, 64),
                                    .execution = Execution::kInline})
                   .ok());
+  EXPECT_TRUE(engine_
+                  ->RegisterModel({.name = "doorbell_inline",
+                                   .model = std::make_shared<Doorbell>(inline_doorbell_probe),
+                                   .execution = Execution::kInline})
+                  .ok());
   EXPECT_TRUE(
       engine_->RegisterModel({.name = "counter", .model = std::make_shared<CounterModel>()}).ok());
   EXPECT_TRUE(engine_->RegisterModel({.name = "ledger", .model = ledger}).ok());

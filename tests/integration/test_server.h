@@ -32,11 +32,13 @@ class TestServer {
   /// Models registered besides echo and tokens:
   /// "generator" (ObservedGenerator, 64 B), "big" (ObservedGenerator, 256 KiB),
   /// "faulty", "unopenable", "doorbell" (Doorbell), "generator_inline"
-  /// (ObservedGenerator, 64 B, Execution::kInline), "counter" (CounterModel).
+  /// (ObservedGenerator, 64 B, Execution::kInline), "doorbell_inline"
+  /// (Doorbell, Execution::kInline), "counter" (CounterModel).
   std::shared_ptr<GeneratorProbe> generator_probe = std::make_shared<GeneratorProbe>();
   std::shared_ptr<GeneratorProbe> big_probe = std::make_shared<GeneratorProbe>();
   std::shared_ptr<DoorbellProbe> doorbell_probe = std::make_shared<DoorbellProbe>();
   std::shared_ptr<GeneratorProbe> inline_probe = std::make_shared<GeneratorProbe>();
+  std::shared_ptr<DoorbellProbe> inline_doorbell_probe = std::make_shared<DoorbellProbe>();
   /// "ledger" (LedgerModel).
   std::shared_ptr<LedgerModel> ledger = std::make_shared<LedgerModel>();
   /// "gate" (GateModel).
