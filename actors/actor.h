@@ -127,6 +127,21 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
     return result;
   }
 
+  /// From a thread of the actor's own pool, outside any turn (a task posted
+  /// to it): like Send(), but when that wakes the actor, runs its turn right
+  /// here, where Send() would have posted it.
+  PushResult SendHere(Msg&& message) {
+    const PushResult result = mailbox_.Push(std::move(message));
+    if (result != PushResult::kOkWokeOwner) return result;
+    if (InAnyActor()) {
+      Wake();
+    } else {
+      auto self = this->shared_from_this();  // The turn may drop the last other reference.
+      self->RunTurn();
+    }
+    return result;
+  }
+
   /// Thread-safe. Approximate mailbox depth, for metrics.
   int64_t ApproxMailboxDepth() const { return mailbox_.ApproxDepth(); }
 

@@ -55,8 +55,10 @@ namespace sluice::actors {
 /// own turns, a SessionCore it holds, pumped after each message, so a call
 /// costs no second actor, and its requests and output no messages. Model
 /// code never runs in a gRPC reaction: a turn that runs in one leaves the
-/// pumping to a turn it posts to the pool. A pool model's session is a
-/// SessionActor, which this actor messages.
+/// pumping to a turn that a task it posts to the pool runs. The actor stays
+/// idle meanwhile, so the reactions that follow still run their turns inline
+/// (and issue the next reads). A pool model's session is a SessionActor,
+/// which this actor messages.
 ///
 /// Resumable sessions (docs/resilience.md): a Stream or Generate call whose
 /// metadata names a session (sluice-session) keeps its responses in a replay
@@ -123,7 +125,7 @@ class StreamActor final : public Actor<StreamMessage>, private SessionHost {
 
   void Handle(StreamMessage& message);
   // Calls the hosted session's model, if it has work, and takes its output;
-  // from a reaction, leaves that to a turn posted to the pool.
+  // from a reaction, leaves that to a turn a task on the pool runs.
   void RunHostedSession();
   void ReleaseHostedSession(bool cancel);
 
@@ -249,7 +251,10 @@ class StreamActor final : public Actor<StreamMessage>, private SessionHost {
   std::shared_ptr<SessionActor> session_;
   bool has_session_ = false;          // One of the two was made.
   bool session_told_to_end_ = false;  // CloseSession or CancelSession sent.
-  uint32_t model_max_credits_ = 0;    // 0: no model limit.
+  // A task on the stream pool will deliver a kContinuePump: the hosted
+  // session's pumping, left by a turn that ran in a reaction.
+  bool hosted_pump_posted_ = false;
+  uint32_t model_max_credits_ = 0;  // 0: no model limit.
   // The registry snapshot the stream's model was selected from, held so
   // `model_` stays valid (a reload may replace the registry meanwhile).
   std::shared_ptr<const ModelRegistry> registry_;

@@ -118,6 +118,41 @@ TEST(ActorTest, SendInlineRunsAnyThreadActorOnCallingThread) {
   EXPECT_EQ(probe->ran_on, std::this_thread::get_id());
 }
 
+// SendHere() from a task on the actor's pool runs the woken turn inside the
+// task, before it returns, rather than posting it; and that turn is not a
+// reaction's, so an actor it wakes that may not run in one runs right after
+// it, still inside the task.
+TEST(ActorTest, SendHereRunsTheTurnInThePoolTask) {
+  AsioScheduler pool(1);
+  auto model =
+      std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kAnyPoolThread);
+  struct Stream final : Actor<int> {
+    using Actor::Actor;
+    void Receive(int&) override {
+      thread = std::this_thread::get_id();
+      target->Send(1);
+    }
+    std::shared_ptr<ThreadProbe> target;
+    std::thread::id thread;
+  };
+  auto stream = std::make_shared<Stream>(pool.executor(), 8, Stream::Placement::kAnyThread);
+  stream->target = model;
+  std::thread::id task_thread;
+  bool stream_ran_in_task = false;
+  bool model_ran_in_task = false;
+  Notification task_done;
+  boost::asio::post(pool.executor(), [&] {
+    task_thread = std::this_thread::get_id();
+    EXPECT_EQ(stream->SendHere(1), PushResult::kOkWokeOwner);
+    stream_ran_in_task = stream->thread == task_thread;
+    model_ran_in_task = model->done.HasBeenNotified();
+    task_done.Notify();
+  });
+  task_done.WaitForNotification();
+  EXPECT_TRUE(stream_ran_in_task);
+  EXPECT_TRUE(model_ran_in_task);
+}
+
 TEST(ActorTest, SendInlineNeverRunsOwnPoolActorOnCallingThread) {
   AsioScheduler pool(1);
   auto probe = std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kOwnPool);
