@@ -160,7 +160,8 @@ struct EngineStats {
   int64_t outbound_window_peak = 0;
   /// The largest number of requests any stream had in flight toward its model.
   int64_t credits_in_use_peak = 0;
-  /// Stream and session actors still alive (0 after a clean shutdown).
+  /// Stream actors and sessions (session actors, and the sessions inline models'
+  /// stream actors run) still alive (0 after a clean shutdown).
   int64_t stream_actors_alive = 0;
   int64_t session_actors_alive = 0;
   /// Resumable sessions: calls lost with the session held, resumed, evicted
