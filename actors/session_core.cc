@@ -94,9 +94,6 @@ void SessionCore::Accept(SessionMessage& message) {
   if (released_) return;
   pump_wanted_ = true;
   if (auto* request = std::get_if<SessionRequest>(&message)) {
-    // The first message is a request: open the model's session before it
-    // (unless that was tried and failed).
-    if (session_ == nullptr && !failed_) Open();
     Enqueue(false, std::move(request->request), request->timestamp, std::move(request->rejection),
             request->bytes);
     if (request->last) half_close_pending_ = true;
@@ -146,7 +143,12 @@ void SessionCore::Open() {
 }
 
 void SessionCore::Pump() {
+  if (released_) return;
   pump_wanted_ = false;
+  // The first pump follows the first request: open the model's session
+  // before it (unless that was tried and failed). Here, not in Accept():
+  // NewSession() is model code, and a hosted core accepts in reactions.
+  if (session_ == nullptr && !failed_) Open();
   int calls = 0;
   while (session_ != nullptr && !failed_ && !context_->cancelled()) {
     if (!current_) {

@@ -73,14 +73,15 @@ class SessionCore {
   SessionCore(const SessionCore&) = delete;
   SessionCore& operator=(const SessionCore&) = delete;
 
-  /// Applies a message for the session: opens the model's session before the
-  /// first request, queues work, adds room. CancelSession and CloseSession
-  /// release the session (see Release()).
+  /// Applies a message for the session: queues work, adds room. Runs no
+  /// model code, except that CancelSession and CloseSession release the
+  /// session (see Release()).
   void Accept(SessionMessage& message);
   /// True when Accept() gave Pump() something to do.
   bool pump_wanted() const { return pump_wanted_; }
-  /// Calls the model as far as the work, the room, timers and notifications
-  /// allow, up to a bound per call (then it asks its host to continue later).
+  /// Opens the model's session on the first pump, then calls the model as far
+  /// as the work, the room, timers and notifications allow, up to a bound per
+  /// call (then it asks its host to continue later).
   void Pump();
 
   /// True when the calls made produced something for the stream.

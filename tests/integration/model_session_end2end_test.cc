@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ostream>
 #include <string>
 #include <thread>
 
@@ -28,6 +29,9 @@ struct Execution {
   std::shared_ptr<DoorbellProbe> TestServer::*doorbell_probe;
 };
 
+// So gtest names the parameter, not its bytes.
+void PrintTo(const Execution& execution, std::ostream* out) { *out << execution.name; }
+
 const Execution kModelPool{"ModelPool", "generator", "doorbell", &TestServer::generator_probe,
                            &TestServer::doorbell_probe};
 const Execution kInline{"Inline", "generator_inline", "doorbell_inline", &TestServer::inline_probe,
@@ -35,6 +39,9 @@ const Execution kInline{"Inline", "generator_inline", "doorbell_inline", &TestSe
 
 class ModelSessionEnd2endTest : public ::testing::TestWithParam<Execution> {
  protected:
+  // Model code never runs in a gRPC reaction, whatever the execution.
+  void TearDown() override { EXPECT_EQ(generator_probe().calls_in_reaction.load(), 0); }
+
   GeneratorProbe& generator_probe() { return *(server_.*GetParam().generator_probe); }
   DoorbellProbe& doorbell_probe() { return *(server_.*GetParam().doorbell_probe); }
 
@@ -95,6 +102,20 @@ TEST_P(ModelSessionEnd2endTest, PacedGenerationResumesOnItsTimer) {
   ASSERT_TRUE(stream->WritesDone());
   EXPECT_EQ(ReadAllInOrder(*stream), 20);
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+// A unary call arrives in a reaction: its session is opened and called on a
+// pool thread (TearDown checks), and answers.
+TEST_P(ModelSessionEnd2endTest, UnaryCallsOpenAndCallTheModelOffTheReaction) {
+  for (int i = 0; i < 20; ++i) {
+    grpc::ClientContext context;
+    InferResponse response;
+    const grpc::Status status = stub_->Infer(
+        &context, MakeRequest(GetParam().generator, "go", 0, {{"count", "1"}}), &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.payload().size(), 64u);
+  }
+  EXPECT_EQ(generator_probe().sessions_opened.load(), 20);
 }
 
 // A session that waits on outside events (Step::Wait) is resumed by

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "actors/actor.h"
 #include "sluice/model.h"
 
 namespace sluice::testing {
@@ -37,6 +38,9 @@ class OnceEvent {
 /// What the sessions of an ObservedGenerator did. Shared with the test.
 struct GeneratorProbe {
   std::atomic<int> sessions_opened{0};
+  // Model calls (NewSession included) made inside a gRPC reaction; the
+  // engine promises none.
+  std::atomic<int> calls_in_reaction{0};
   std::atomic<int64_t> emitted{0};
   // Calls into a session after its OnCancel() ran; the engine promises none.
   std::atomic<int> calls_after_cancel{0};
@@ -58,6 +62,7 @@ class ObservedGenerator final : public Model {
   absl::StatusOr<std::unique_ptr<ModelSession>> NewSession(
       const std::shared_ptr<const SessionContext>& context) override {
     probe_->sessions_opened.fetch_add(1);
+    if (actors::internal::in_reaction) probe_->calls_in_reaction.fetch_add(1);
     return std::make_unique<Session>(probe_, context, payload_bytes_);
   }
 
@@ -67,7 +72,10 @@ class ObservedGenerator final : public Model {
     Session(std::shared_ptr<GeneratorProbe> probe, std::shared_ptr<const SessionContext> context,
             size_t payload_bytes)
         : probe_(std::move(probe)), context_(std::move(context)), payload_(payload_bytes, 'x') {}
-    ~Session() override { probe_->session_destroyed.Fire(); }
+    ~Session() override {
+      if (actors::internal::in_reaction) probe_->calls_in_reaction.fetch_add(1);
+      probe_->session_destroyed.Fire();
+    }
 
     Step OnRequest(const v1::InferRequest& request, ResponseSink& sink) override {
       NoteCallAfterCancel();
@@ -88,11 +96,15 @@ class ObservedGenerator final : public Model {
       probe_->half_closes.fetch_add(1);
       return Step::Done();
     }
-    void OnCancel() override { probe_->cancelled.Fire(); }
+    void OnCancel() override {
+      if (actors::internal::in_reaction) probe_->calls_in_reaction.fetch_add(1);
+      probe_->cancelled.Fire();
+    }
 
    private:
     void NoteCallAfterCancel() {
       if (probe_->cancelled.fired()) probe_->calls_after_cancel.fetch_add(1);
+      if (actors::internal::in_reaction) probe_->calls_in_reaction.fetch_add(1);
     }
 
     Step Generate(ResponseSink& sink) {
