@@ -617,7 +617,7 @@ void StreamActor::ReleaseHostedSession(bool cancel) {
   }
   // The model's OnCancel() and its session's destructor are model code,
   // which never runs in a gRPC reaction: on the pool.
-  boost::asio::post(environment_.stream_executor,
+  boost::asio::post(executor(),
                     [session = std::move(hosted_session_), cancel] { session->Release(cancel); });
 }
 

@@ -110,6 +110,18 @@ struct ThreadProbe final : Actor<int> {
   Notification done;
 };
 
+// A stream actor's stand-in (Placement::kAnyThread): records the thread its
+// turn ran on, and wakes `target` from that turn.
+struct WakingActor final : Actor<int> {
+  explicit WakingActor(Executor executor) : Actor(executor, 8, Placement::kAnyThread) {}
+  void Receive(int&) override {
+    thread = std::this_thread::get_id();
+    target->Send(1);
+  }
+  std::shared_ptr<ThreadProbe> target;
+  std::thread::id thread;
+};
+
 TEST(ActorTest, SendInlineRunsAnyThreadActorOnCallingThread) {
   AsioScheduler pool(1);
   auto probe = std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kAnyThread);
@@ -126,16 +138,7 @@ TEST(ActorTest, SendHereRunsTheTurnInThePoolTask) {
   AsioScheduler pool(1);
   auto model =
       std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kAnyPoolThread);
-  struct Stream final : Actor<int> {
-    using Actor::Actor;
-    void Receive(int&) override {
-      thread = std::this_thread::get_id();
-      target->Send(1);
-    }
-    std::shared_ptr<ThreadProbe> target;
-    std::thread::id thread;
-  };
-  auto stream = std::make_shared<Stream>(pool.executor(), 8, Stream::Placement::kAnyThread);
+  auto stream = std::make_shared<WakingActor>(pool.executor());
   stream->target = model;
   std::thread::id task_thread;
   bool stream_ran_in_task = false;
@@ -230,23 +233,14 @@ TEST(ActorTest, BusyActorsShareOneThreadFairly) {
 }
 
 // Model code never runs on a gRPC callback thread: an actor placed on pool
-// threads (a session of an inline model) that is woken by a turn running
+// threads (kAnyPoolThread) that is woken by a turn running
 // inline for a reaction is posted to its pool, while one woken by a turn on a
 // pool thread runs right after it on that same thread.
 TEST(ActorTest, PoolPlacedActorNeverRunsInsideAReaction) {
   AsioScheduler pool(1);
   auto model =
       std::make_shared<ThreadProbe>(pool.executor(), ThreadProbe::Placement::kAnyPoolThread, 2);
-  struct Stream final : Actor<int> {
-    using Actor::Actor;
-    void Receive(int&) override {
-      thread = std::this_thread::get_id();
-      target->Send(1);
-    }
-    std::shared_ptr<ThreadProbe> target;
-    std::thread::id thread;
-  };
-  auto stream = std::make_shared<Stream>(pool.executor(), 8, Stream::Placement::kAnyThread);
+  auto stream = std::make_shared<WakingActor>(pool.executor());
   stream->target = model;
   stream->SendInline(1);  // As a reaction does: the stream's turn runs here...
   EXPECT_EQ(stream->thread, std::this_thread::get_id());
