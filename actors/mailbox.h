@@ -11,9 +11,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <utility>
 #include <vector>
+
+#include "actors/spin_lock.h"
 
 namespace sluice::actors {
 
@@ -104,7 +105,7 @@ class InlineFirstAllocator {
 /// (same thread, or ordered by any synchronisation, as consecutive turns of
 /// a sending actor are) is popped first.
 ///
-/// Memory: producers append to `incoming_` under a mutex; the owner swaps the
+/// Memory: producers append to `incoming_` under a lock (a SpinLock); the owner swaps the
 /// whole batch out in one locked step and pops from it without the lock. The
 /// two buffers of kBufferSlots messages that this swapping needs live
 /// inside the mailbox (internal::InlineBuffers), so an actor whose bursts
@@ -141,7 +142,7 @@ class Mailbox {
   template <typename... Args>
   PushResult Emplace(Args&&... args) {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::lock_guard<SpinLock> lock(lock_);
       if (closed_) return PushResult::kClosed;
       if (incoming_.size() == incoming_.capacity()) {
         incoming_.reserve(std::max(kBufferSlots, 2 * incoming_.size()));
@@ -165,7 +166,7 @@ class Mailbox {
       // for another pass.) This is how every turn ends, so it saves a lock
       // per turn.
       if (pending_.load(std::memory_order_acquire) <= popped_) return nullptr;
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::lock_guard<SpinLock> lock(lock_);
       draining_.swap(incoming_);
     }
     return next_ == draining_.size() ? nullptr : &draining_[next_];
@@ -203,7 +204,7 @@ class Mailbox {
   /// Thread-safe. After Close() every Push() returns kClosed. Messages already
   /// queued stay queued: popped by a pending turn, or destroyed with the mailbox.
   void Close() {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<SpinLock> lock(lock_);
     closed_ = true;
   }
 
@@ -237,9 +238,9 @@ class Mailbox {
 
   // First: the buffers below may live in it, and are freed before it goes.
   internal::InlineBuffers<T, kBufferSlots> inline_buffers_;
-  std::mutex mutex_;
-  Buffer incoming_{Allocator(&inline_buffers_)};  // Guarded by mutex_.
-  bool closed_ = false;                           // Guarded by mutex_.
+  SpinLock lock_;        // Held for a push, or the owner's swap of a batch: a few instructions.
+  bool closed_ = false;  // Guarded by lock_.
+  Buffer incoming_{Allocator(&inline_buffers_)};  // Guarded by lock_.
   Buffer draining_{Allocator(&inline_buffers_)};  // Actor-only: the batch being popped...
   size_t next_ = 0;                               // ...from this index.
   int64_t popped_ = 0;                            // Actor-only: pops since the last EndTurn().
