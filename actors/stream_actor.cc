@@ -165,6 +165,7 @@ void StreamActor::OnStart(StartStream& start) {
     return;
   }
   started_ = true;
+  registry_ = std::move(start.models);
   const absl::Status refused = environment_.live_streams->Add(*this);
   if (!refused.ok()) {
     if (metrics_ != nullptr) {
@@ -757,8 +758,9 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
            /*cancel_session=*/false);
     return false;
   }
-  // The models served now; a model removed later stays with this stream.
-  registry_ = environment_.models->Current();
+  // The models served now (or when the call came, if its transport looked
+  // the model up); a model removed later stays with this stream.
+  if (registry_ == nullptr) registry_ = environment_.models->Current();
   const ModelEntry* entry = registry_->Find(request.model(), request.model_version());
   if (entry == nullptr) {
     Finish(absl::NotFoundError(absl::StrCat(

@@ -17,6 +17,7 @@
 
 namespace sluice::actors {
 
+class ModelRegistry;
 class StreamActor;
 class StreamPort;
 
@@ -45,6 +46,10 @@ struct CallMetadata {
 struct StartStream {
   /// Null for an ordinary call (most calls: no allocation).
   std::unique_ptr<CallMetadata> metadata;
+  /// The models served when the call came, if the transport already looked
+  /// its model up (a call whose request came with it); null: the stream
+  /// takes the current ones when its first request comes.
+  std::shared_ptr<const ModelRegistry> models;
 };
 /// From the transport: a read completed. `ok` false: the client half-closed
 /// (or the stream broke; a PeerCancelled follows then).

@@ -22,9 +22,11 @@ namespace sluice::transport {
 /// threads and only enqueue; ReadRequest() runs on the actor's turn.
 class CallCore {
  public:
-  /// `ops` is the owning reactor. Creates the stream actor and starts it.
+  /// `ops` is the owning reactor; `request` the call's one request for the
+  /// kinds it comes with (unary, server streaming), else null. Creates the
+  /// stream actor and starts it.
   CallCore(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment,
-           CallOps* ops, RpcKind kind);
+           CallOps* ops, RpcKind kind, const v1::InferRequest* request);
 
   /// For DoStartRead of kinds that read from gRPC, on the actor's turn:
   /// takes a buffer (RequestBufferCache) to be the read's target until

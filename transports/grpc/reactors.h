@@ -33,7 +33,7 @@ class BidiReactor final : public grpc::ServerBidiReactor<v1::InferRequest, v1::I
                           private CallOps {
  public:
   BidiReactor(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment)
-      : core_(context, environment, this, RpcKind::kBidiStreaming) {}
+      : core_(context, environment, this, RpcKind::kBidiStreaming, nullptr) {}
 
   void OnReadDone(bool ok) override { core_.ReadDone(ok); }
   void OnWriteDone(bool ok) override { core_.WriteDone(ok); }
@@ -56,7 +56,7 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::InferResponse>
  public:
   GenerateReactor(grpc::CallbackServerContext* context,
                   const actors::StreamEnvironment& environment, const v1::InferRequest* request)
-      : request_(request), core_(context, environment, this, RpcKind::kServerStreaming) {}
+      : request_(request), core_(context, environment, this, RpcKind::kServerStreaming, request) {}
 
   void OnWriteDone(bool ok) override { core_.WriteDone(ok); }
   void OnCancel() override { core_.Cancelled(); }
@@ -78,7 +78,8 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::InferRequest>, pr
  public:
   IngestReactor(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment,
                 v1::InferResponse* response)
-      : response_(response), core_(context, environment, this, RpcKind::kClientStreaming) {}
+      : response_(response),
+        core_(context, environment, this, RpcKind::kClientStreaming, nullptr) {}
 
   void OnReadDone(bool ok) override { core_.ReadDone(ok); }
   void OnCancel() override { core_.Cancelled(); }
@@ -103,7 +104,7 @@ class InferReactor final : public grpc::ServerUnaryReactor, private CallOps {
                const v1::InferRequest* request, v1::InferResponse* response)
       : request_(request),
         response_(response),
-        core_(context, environment, this, RpcKind::kUnary) {}
+        core_(context, environment, this, RpcKind::kUnary, request) {}
 
   void OnCancel() override { core_.Cancelled(); }
   void OnDone() override;
