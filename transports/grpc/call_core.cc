@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "actors/admission.h"
+#include "actors/block_cache.h"
 
 namespace sluice::transport {
 
@@ -59,13 +60,18 @@ CallCore::CallCore(grpc::CallbackServerContext* context,
                    const v1::InferRequest* request)
     : context_(context),
       run_inline_(environment.run_inline),
-      port_(std::make_shared<CallPort>(ops)),
-      actor_(std::make_shared<actors::StreamActor>(environment, port_, context->deadline(), kind)) {
+      // From block caches: made on this gRPC thread, freed on the pool thread
+      // that finishes the call (actors::BlockCache).
+      port_(std::allocate_shared<CallPort>(actors::BlockCacheAllocator<CallPort>(), ops)),
+      actor_(std::allocate_shared<actors::StreamActor>(
+          actors::BlockCacheAllocator<actors::StreamActor>(), environment, port_,
+          context->deadline(), kind)) {
   // Before any operation starts, while nothing else touches the context.
   if (!context->client_metadata().empty()) EchoTestMetadata(*context);
   // The actor registers itself and issues the first read in a turn of its
   // own, so nothing (a drain's abort, say) can run in it concurrently.
-  actors::StartStream start{ReadCallMetadata(*context, actor_->tenant_metadata_key())};
+  actors::StartStream start;
+  start.metadata = ReadCallMetadata(*context, actor_->tenant_metadata_key());
   if (request == nullptr || !run_inline_) {
     Deliver(std::move(start));
     return;

@@ -8,6 +8,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "actors/block_cache.h"
 #include "actors/stream_environment.h"
 #include "sluice/v1/inference.pb.h"
 #include "transports/grpc/call_core.h"
@@ -27,10 +28,14 @@ namespace sluice::transport {
 // (OnDone runs a stream actor's last turn, which runs no model code), which
 // is what gRPC asks of an inlineable reactor. OnDone may then run inside
 // Finish(), so nothing may touch the reactor after Finish() returns.
+//
+// Allocated from a BlockCache (all four): gRPC's thread creates a reactor,
+// and the pool thread that finishes the call deletes it.
 
 /// Stream: many requests, many responses.
 class BidiReactor final : public grpc::ServerBidiReactor<v1::InferRequest, v1::InferResponse>,
-                          private CallOps {
+                          private CallOps,
+                          public actors::AllocatedFromBlockCache<BidiReactor> {
  public:
   BidiReactor(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment)
       : core_(context, environment, this, RpcKind::kBidiStreaming, nullptr) {}
@@ -52,7 +57,9 @@ class BidiReactor final : public grpc::ServerBidiReactor<v1::InferRequest, v1::I
 };
 
 /// Generate: one request, many responses.
-class GenerateReactor final : public grpc::ServerWriteReactor<v1::InferResponse>, private CallOps {
+class GenerateReactor final : public grpc::ServerWriteReactor<v1::InferResponse>,
+                              private CallOps,
+                              public actors::AllocatedFromBlockCache<GenerateReactor> {
  public:
   GenerateReactor(grpc::CallbackServerContext* context,
                   const actors::StreamEnvironment& environment, const v1::InferRequest* request)
@@ -74,7 +81,9 @@ class GenerateReactor final : public grpc::ServerWriteReactor<v1::InferResponse>
 };
 
 /// Ingest: many requests, one response.
-class IngestReactor final : public grpc::ServerReadReactor<v1::InferRequest>, private CallOps {
+class IngestReactor final : public grpc::ServerReadReactor<v1::InferRequest>,
+                            private CallOps,
+                            public actors::AllocatedFromBlockCache<IngestReactor> {
  public:
   IngestReactor(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment,
                 v1::InferResponse* response)
@@ -98,7 +107,9 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::InferRequest>, pr
 };
 
 /// Infer: one request, one response.
-class InferReactor final : public grpc::ServerUnaryReactor, private CallOps {
+class InferReactor final : public grpc::ServerUnaryReactor,
+                           private CallOps,
+                           public actors::AllocatedFromBlockCache<InferReactor> {
  public:
   InferReactor(grpc::CallbackServerContext* context, const actors::StreamEnvironment& environment,
                const v1::InferRequest* request, v1::InferResponse* response)
