@@ -154,6 +154,8 @@ class SessionCore {
   // queued work: nothing follows it, and a unary call's request and
   // half-close then need no room in the backlog.
   bool half_close_pending_ = false;
+  // When this pump's last model call returned (TimedCall); none before one.
+  std::optional<std::chrono::steady_clock::time_point> previous_call_end_;
   bool pump_wanted_ = false;
   bool failed_ = false;
   bool released_ = false;

@@ -192,7 +192,20 @@ void StreamActor::OnStart(StartStream& start) {
                                      "(deadlines.default_seconds or deadlines.max_seconds in the "
                                      "server's config)"));
   }
-  MaybeStartRead();
+  if (start.request == nullptr) {
+    MaybeStartRead();
+    return;
+  }
+  // The call's one request came with it: its read is done already, with no
+  // read issued (and no message of its own). A new stream may read (it holds
+  // no credit, and nothing finished it above), so MaybeStartRead() would
+  // have issued this read.
+  ReadDone read;
+  read.ok = true;
+  read.last = true;
+  read.request = std::move(start.request);
+  read.model = start.model;
+  OnRead(read);
 }
 
 bool StreamActor::AdmitStream(const CallMetadata* metadata) {
@@ -659,7 +672,7 @@ void StreamActor::OnRequestRead(ReadDone& read) {
     resumable_->highest_request_sequence = request.sequence();
   }
   if (!has_session_) {
-    if (!SelectModel(request)) return;
+    if (!SelectModel(request, read.model)) return;
     admitted = true;
   } else if (!request.model().empty() &&
              (request.model() != model_->name ||
@@ -751,7 +764,7 @@ void StreamActor::Dispatch(RequestPtr&& request, int64_t timestamp, absl::Status
   PublishGauges();
 }
 
-bool StreamActor::SelectModel(const v1::InferRequest& request) {
+bool StreamActor::SelectModel(const v1::InferRequest& request, const ModelEntry* looked_up) {
   if (request.model().empty()) {
     Finish(absl::InvalidArgumentError(
                "the first request on a stream must name a model (field 'model')"),
@@ -761,7 +774,8 @@ bool StreamActor::SelectModel(const v1::InferRequest& request) {
   // The models served now (or when the call came, if its transport looked
   // the model up); a model removed later stays with this stream.
   if (registry_ == nullptr) registry_ = environment_.models->Current();
-  const ModelEntry* entry = registry_->Find(request.model(), request.model_version());
+  const ModelEntry* entry =
+      looked_up != nullptr ? looked_up : registry_->Find(request.model(), request.model_version());
   if (entry == nullptr) {
     Finish(absl::NotFoundError(absl::StrCat(
                "model ", DescribeModel(request.model(), request.model_version()),

@@ -164,7 +164,8 @@ class StreamActor final : public Actor<StreamMessage>, private SessionHost {
   absl::Status AdmitRequest();
   void ReleaseRequest();
   void ReleaseAdmission();
-  bool SelectModel(const v1::InferRequest& request);
+  // `looked_up`: the request's entry in registry_, if known (ReadDone::model).
+  bool SelectModel(const v1::InferRequest& request, const ModelEntry* looked_up);
   void OnSessionOutput(SessionOutput& output);
   void OnWriteDone(const WriteDone& write);
   void Reject(RequestPtr&& request, const absl::Status& status, metrics::RejectReason reason);

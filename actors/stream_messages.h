@@ -17,6 +17,7 @@
 
 namespace sluice::actors {
 
+struct ModelEntry;
 class ModelRegistry;
 class StreamActor;
 class StreamPort;
@@ -50,6 +51,13 @@ struct StartStream {
   /// its model up (a call whose request came with it); null: the stream
   /// takes the current ones when its first request comes.
   std::shared_ptr<const ModelRegistry> models;
+  /// The entry in `models` the call's request names (null: none, or not
+  /// looked up).
+  const ModelEntry* model = nullptr;
+  /// The call's one request, when it came with the call (unary, server
+  /// streaming) and the call resumes no session: the first read's result,
+  /// delivered without a read (and a message) of its own. Null: read it.
+  RequestPtr request;
 };
 /// From the transport: a read completed. `ok` false: the client half-closed
 /// (or the stream broke; a PeerCancelled follows then).
@@ -67,6 +75,9 @@ struct ReadDone {
   bool last = false;
   PortId port = 0;
   RequestPtr request;  // Non-null when `ok`.
+  /// The entry (in the stream's registry) the request names, when the
+  /// transport looked it up; null: the stream looks it up.
+  const ModelEntry* model = nullptr;
 };
 /// From the transport: the outstanding write completed.
 /// A failed write (`ok` false) means the call is over; `deadline_expired`

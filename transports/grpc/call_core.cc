@@ -3,8 +3,10 @@
 #include "transports/grpc/call_core.h"
 
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "actors/admission.h"
@@ -25,31 +27,57 @@ constexpr char kEchoTrailingKey[] = "x-grpc-test-echo-trailing-bin";
 
 std::string ToString(grpc::string_ref value) { return std::string(value.data(), value.size()); }
 
-// Null (no allocation) for the usual call, which carries none of our keys.
+// The client metadata the engine acts on, each the first of its key (as
+// the map's find() gives). Pointers into the call's metadata map.
+struct KnownMetadata {
+  const grpc::string_ref* session = nullptr;
+  const grpc::string_ref* resume_after = nullptr;
+  const grpc::string_ref* tenant = nullptr;
+  const grpc::string_ref* echo_initial = nullptr;
+  const grpc::string_ref* echo_trailing = nullptr;
+};
+
+bool KeyIs(grpc::string_ref key, std::string_view name) {
+  return key.size() == name.size() && std::memcmp(key.data(), name.data(), name.size()) == 0;
+}
+
+// One pass over the metadata instead of a find() per key: a call carries an
+// entry or two and none of ours, so this costs a few length comparisons,
+// where the five lookups cost about 300 instructions a call (counted).
 // `tenant_key`: the key naming the call's tenant, empty for none.
-std::unique_ptr<actors::CallMetadata> ReadCallMetadata(const grpc::CallbackServerContext& context,
-                                                       const std::string& tenant_key) {
-  const auto& metadata = context.client_metadata();
-  const auto session = metadata.find(kSessionKey);
-  const auto tenant = tenant_key.empty() ? metadata.end() : metadata.find(tenant_key);
-  if (session == metadata.end() && tenant == metadata.end()) return nullptr;
-  auto call = std::make_unique<actors::CallMetadata>();
-  if (tenant != metadata.end()) call->tenant = ToString(tenant->second);
-  if (session == metadata.end()) return call;
-  call->session_id = ToString(session->second);
-  if (auto resume = metadata.find(kResumeAfterKey); resume != metadata.end()) {
-    call->resume_after = ToString(resume->second);
+KnownMetadata FindKnownMetadata(const grpc::CallbackServerContext& context,
+                                std::string_view tenant_key) {
+  KnownMetadata known;
+  const auto first = [](const grpc::string_ref*& slot, const grpc::string_ref& value) {
+    if (slot == nullptr) slot = &value;
+  };
+  for (const auto& [key, value] : context.client_metadata()) {
+    if (KeyIs(key, kSessionKey)) first(known.session, value);
+    if (KeyIs(key, kResumeAfterKey)) first(known.resume_after, value);
+    if (!tenant_key.empty() && KeyIs(key, tenant_key)) first(known.tenant, value);
+    if (KeyIs(key, kEchoInitialKey)) first(known.echo_initial, value);
+    if (KeyIs(key, kEchoTrailingKey)) first(known.echo_trailing, value);
   }
+  return known;
+}
+
+// Null (no allocation) for the usual call, which carries none of our keys.
+std::unique_ptr<actors::CallMetadata> ReadCallMetadata(const KnownMetadata& known) {
+  if (known.session == nullptr && known.tenant == nullptr) return nullptr;
+  auto call = std::make_unique<actors::CallMetadata>();
+  if (known.tenant != nullptr) call->tenant = ToString(*known.tenant);
+  if (known.session == nullptr) return call;
+  call->session_id = ToString(*known.session);
+  if (known.resume_after != nullptr) call->resume_after = ToString(*known.resume_after);
   return call;
 }
 
-void EchoTestMetadata(grpc::CallbackServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  if (auto initial = metadata.find(kEchoInitialKey); initial != metadata.end()) {
-    context.AddInitialMetadata(kEchoInitialKey, ToString(initial->second));
+void EchoTestMetadata(grpc::CallbackServerContext& context, const KnownMetadata& known) {
+  if (known.echo_initial != nullptr) {
+    context.AddInitialMetadata(kEchoInitialKey, ToString(*known.echo_initial));
   }
-  if (auto trailing = metadata.find(kEchoTrailingKey); trailing != metadata.end()) {
-    context.AddTrailingMetadata(kEchoTrailingKey, ToString(trailing->second));
+  if (known.echo_trailing != nullptr) {
+    context.AddTrailingMetadata(kEchoTrailingKey, ToString(*known.echo_trailing));
   }
 }
 
@@ -67,24 +95,32 @@ CallCore::CallCore(grpc::CallbackServerContext* context,
           actors::BlockCacheAllocator<actors::StreamActor>(), environment, port_,
           context->deadline(), kind)) {
   // Before any operation starts, while nothing else touches the context.
-  if (!context->client_metadata().empty()) EchoTestMetadata(*context);
+  const KnownMetadata known = FindKnownMetadata(*context, actor_->tenant_metadata_key());
+  EchoTestMetadata(*context, known);
   // The actor registers itself and issues the first read in a turn of its
   // own, so nothing (a drain's abort, say) can run in it concurrently.
   actors::StartStream start;
-  start.metadata = ReadCallMetadata(*context, actor_->tenant_metadata_key());
-  if (request == nullptr || !run_inline_) {
+  start.metadata = ReadCallMetadata(known);
+  if (request == nullptr) {
     Deliver(std::move(start));
     return;
   }
-  // The call's model is known now. One that runs inline runs in the stream's
-  // turns, never in a reaction: the first turn would only get the call as
-  // far as its model and then hand the rest to the pool. Posted instead, the
-  // whole call up to its Finish runs in that one turn on the pool (counted:
-  // about 1,000 instructions less per unary call). Any other model's session
-  // runs on its own pool, and the first turn runs here, as for every call.
+  // The call's request came with it, so its model is known now, and the
+  // request goes with StartStream instead of through a read (unless the
+  // call resumes a session: its reads go to the session's stream).
   start.models = environment.models->Current();
-  const actors::ModelEntry* model = start.models->Find(request->model(), request->model_version());
-  if (model != nullptr && model->execution == Execution::kInline) {
+  start.model = start.models->Find(request->model(), request->model_version());
+  if (start.metadata == nullptr || !start.metadata->session_id.has_value()) {
+    start.request = TakeRequest(*request);
+    request_delivered_ = true;
+  }
+  // A model that runs inline runs in the stream's turns, never in a
+  // reaction: a first turn here would only get the call as far as the
+  // model's session and hand the rest to the pool. Posted instead, the whole
+  // call up to its Finish runs in that one turn on the pool (counted: about
+  // 1,000 instructions less per unary call). Any other model's session runs
+  // on its own pool, and the first turn runs here, as for every call.
+  if (start.model != nullptr && start.model->execution == Execution::kInline) {
     actor_->Send(std::move(start));
   } else {
     Deliver(std::move(start));
@@ -137,18 +173,21 @@ void CallCore::ReadDone(bool ok) {
   Deliver(std::move(read));
 }
 
+actors::RequestPtr CallCore::TakeRequest(const v1::InferRequest& request) {
+  actors::RequestPtr buffer = actors::RequestBufferCache::Take();
+  // gRPC hands the call's request as const, but it is a message of the
+  // call's own that gRPC never reads again once the method has returned;
+  // it is swapped out instead of copied (and gRPC frees whatever a reused
+  // buffer held).
+  buffer->message.Swap(const_cast<v1::InferRequest*>(&request));
+  return buffer;
+}
+
 void CallCore::ReadRequest(const v1::InferRequest& request) {
   actors::ReadDone read;
   read.ok = !request_delivered_;
   read.last = true;  // No other request follows, so no second read is needed.
-  if (read.ok) {
-    read.request = actors::RequestBufferCache::Take();
-    // gRPC hands the call's request as const, but it is a message of the
-    // call's own that gRPC never reads again once the method has returned;
-    // it is swapped out instead of copied (and gRPC frees whatever a reused
-    // buffer held).
-    read.request->message.Swap(const_cast<v1::InferRequest*>(&request));
-  }
+  if (read.ok) read.request = TakeRequest(request);
   request_delivered_ = true;
   // Called on the actor's own turn, so this only queues the message.
   actor_->Send(std::move(read));
@@ -161,12 +200,15 @@ void CallCore::Cancelled() {
 }
 
 void CallCore::Done() {
+  // Whether the deadline ended the call matters only when the stream did not
+  // finish it itself; most calls it did, and they skip reading the clock.
+  const bool deadline_expired = !port_->finished() && DeadlinePassed();
   port_->Detach();
   // Inline: every call ends here, and posting the end to the pool would cost
   // each call one more hop (a wake-up on a quiet pool). The stream actor's
   // end runs no model code: it hands the session its CancelSession, if it
   // had none, so the model's session ends on the session's own pool.
-  Deliver(actors::ReactorDone{DeadlinePassed()});
+  Deliver(actors::ReactorDone{deadline_expired});
 }
 
 }  // namespace sluice::transport

@@ -50,6 +50,8 @@ class CallCore {
   void ReadRequest(const v1::InferRequest& request);
 
  private:
+  // The call's one request, swapped into a buffer (ReadRequest).
+  actors::RequestPtr TakeRequest(const v1::InferRequest& request);
   void Deliver(actors::StreamMessage message);
   bool DeadlinePassed() const;
 
@@ -60,7 +62,8 @@ class CallCore {
   // The read's target: set on the actor's turn before StartRead, taken by
   // the reaction ReadDone (gRPC orders the two).
   actors::RequestPtr read_buffer_;
-  bool request_delivered_ = false;  // Actor-only (ReadRequest).
+  // Actor-only (ReadRequest), or set before the actor starts.
+  bool request_delivered_ = false;
 };
 
 /// The one response of a unary or client-streaming call: the reactor keeps

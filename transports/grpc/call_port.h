@@ -45,6 +45,8 @@ class CallPort final : public actors::StreamPort {
   void StartWrite(v1::InferResponse&& response) override;
   void Finish(const absl::Status& status) override;
   void Detach();
+  /// True once the actor has finished the call (for the reactor's OnDone).
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
 
  private:
   // The reactor while operations may still be started on it, else null.
