@@ -49,7 +49,7 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, admin_address, "",
           "listeners.admin_address: sluice.admin.v1 HOST:PORT (loopback); empty: no admin service");
 ABSL_FLAG(bool, metrics, true, "metrics.enabled: record metrics at all");
-ABSL_FLAG(uint32_t, stream_threads, 0, "threads.stream_threads (0 = one per core)");
+ABSL_FLAG(uint32_t, stream_threads, 0, "threads.stream_threads (0 = one per core, at least two)");
 ABSL_FLAG(uint32_t, model_threads, 0, "threads.model_threads (0 = one per core)");
 ABSL_FLAG(uint32_t, credits, 64, "streams.credits_per_stream");
 ABSL_FLAG(uint32_t, window, 16, "streams.outbound_window (>= 1)");

@@ -84,7 +84,9 @@ struct AdmissionOptions {
 struct EngineOptions {
   /// gRPC listen address, HOST:PORT. Port 0 picks a free port (see Engine::port()).
   std::string listen_address = "127.0.0.1:50051";
-  /// Threads of the pool that runs stream actors; 0 = one per core.
+  /// Threads of the pool that runs stream actors; 0 = one per core (of the
+  /// process's CPU affinity), and at least two: gRPC's threads preempt a
+  /// pool thread, and with one, every stream waits while it is preempted.
   uint32_t stream_threads = 0;
   /// Threads of the pool that runs model sessions; 0 = one per core.
   uint32_t model_threads = 0;
