@@ -238,8 +238,10 @@ class Mailbox {
 
   // First: the buffers below may live in it, and are freed before it goes.
   internal::InlineBuffers<T, kBufferSlots> inline_buffers_;
-  SpinLock lock_;        // Held for a push, or the owner's swap of a batch: a few instructions.
-  bool closed_ = false;  // Guarded by lock_.
+  // Held for a push or the owner's swap of a batch: a few instructions, or a
+  // malloc when a burst outgrows the buffer (then a waiter yields).
+  SpinLock lock_;
+  bool closed_ = false;                           // Guarded by lock_.
   Buffer incoming_{Allocator(&inline_buffers_)};  // Guarded by lock_.
   Buffer draining_{Allocator(&inline_buffers_)};  // Actor-only: the batch being popped...
   size_t next_ = 0;                               // ...from this index.
