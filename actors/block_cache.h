@@ -69,8 +69,9 @@ inline constexpr bool kKeepBlocks = true;
 /// allocated on the gRPC thread that takes the call and freed on the pool
 /// thread that finishes it. glibc's per-thread cache never gets such a block
 /// back on the thread that wants one, so each allocation and each free goes
-/// through the arena's bins, and the free through the arena's lock: about
-/// 350 instructions a block (counted, docs/benchmarks.md). Here a block costs
+/// through the arena's bins, and the free through the arena's lock: the
+/// three cost a unary call about 1,000 instructions more than this cache
+/// does (counted, docs/benchmarks.md). Here a block costs
 /// a push and a pop on the thread's own list; a thread whose list fills
 /// passes half of it to the shared pool, and a thread whose list is empty
 /// takes that many back, under one lock per kBatch blocks (the shape of

@@ -150,7 +150,7 @@ void SessionCore::Pump() {
   // NewSession() is model code, and a hosted core accepts in reactions.
   if (session_ == nullptr && !failed_) Open();
   int calls = 0;
-  previous_call_end_.reset();
+  CallEnd previous_call_end;
   while (session_ != nullptr && !failed_ && !context_->cancelled()) {
     if (!current_) {
       if (!backlog_.empty()) {
@@ -176,17 +176,18 @@ void SessionCore::Pump() {
     }
     ++calls;
     CallSink sink(room_);
-    const Step step = CallModel(sink);
+    const Step step = CallModel(sink, previous_call_end);
     current_started_ = true;
     resume_wanted_ = false;
     Deliver(sink, step);
   }
 }
 
-Step SessionCore::CallModel(CallSink& sink) {
+Step SessionCore::CallModel(CallSink& sink, CallEnd& previous_end) {
   try {
     if (!current_started_) {
-      if (current_->is_half_close) return TimedCall([&] { return session_->OnHalfClose(sink); });
+      if (current_->is_half_close)
+        return TimedCall([&] { return session_->OnHalfClose(sink); }, previous_end);
       const v1::InferRequest& request = current_->request->message;
       last_request_sequence_ = request.sequence();
       last_timestamp_ = current_->timestamp;
@@ -194,9 +195,9 @@ Step SessionCore::CallModel(CallSink& sink) {
         (void)sink.EmitError(current_->rejection);  // Calls start with room >= 1.
         return Step::Done();
       }
-      return TimedCall([&] { return session_->OnRequest(request, sink); });
+      return TimedCall([&] { return session_->OnRequest(request, sink); }, previous_end);
     }
-    return TimedCall([&] { return session_->OnResume(sink); });
+    return TimedCall([&] { return session_->OnResume(sink); }, previous_end);
   } catch (const std::exception& e) {
     return Step::Fail(
         absl::InternalError(absl::StrCat("model '", model_.name, "' failed: ", e.what())));
@@ -206,18 +207,18 @@ Step SessionCore::CallModel(CallSink& sink) {
 }
 
 template <typename Call>
-Step SessionCore::TimedCall(Call call) {
+Step SessionCore::TimedCall(Call call, CallEnd& previous_end) {
   if (model_.instruments == nullptr) return call();
   // A call that follows another in the same pump starts when that one ended:
   // what runs between them (delivering its output) takes well under a
   // microsecond, below the histogram's smallest bucket (10 us), and a clock
   // read costs about 70 instructions.
-  const auto start = previous_call_end_ ? *previous_call_end_ : std::chrono::steady_clock::now();
+  const auto start = previous_end ? *previous_end : std::chrono::steady_clock::now();
   Step step = call();
   const auto end = std::chrono::steady_clock::now();
   model_.instruments->model_call.ObserveNanos(
       std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
-  previous_call_end_ = end;
+  previous_end = end;
   return step;
 }
 

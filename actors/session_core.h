@@ -117,10 +117,13 @@ class SessionCore {
   // current work.
   template <typename... WorkFields>
   void Begin(WorkFields&&... fields);
-  Step CallModel(CallSink& sink);
-  // Runs one call into the model, timing it for the metrics.
+  // When a pump's previous model call returned (none before its first).
+  using CallEnd = std::optional<std::chrono::steady_clock::time_point>;
+  Step CallModel(CallSink& sink, CallEnd& previous_end);
+  // Runs one call into the model, timing it for the metrics from
+  // `previous_end` if set (then updated), else from now.
   template <typename Call>
-  Step TimedCall(Call call);
+  Step TimedCall(Call call, CallEnd& previous_end);
   void CountModelErrors(const std::vector<v1::InferResponse>& responses, const Step& step) const;
   // Adds what a call produced to output_.
   void Deliver(CallSink& sink, const Step& step);
@@ -154,8 +157,6 @@ class SessionCore {
   // queued work: nothing follows it, and a unary call's request and
   // half-close then need no room in the backlog.
   bool half_close_pending_ = false;
-  // When this pump's last model call returned (TimedCall); none before one.
-  std::optional<std::chrono::steady_clock::time_point> previous_call_end_;
   bool pump_wanted_ = false;
   bool failed_ = false;
   bool released_ = false;

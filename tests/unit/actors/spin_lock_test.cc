@@ -15,6 +15,22 @@
 namespace sluice::actors {
 namespace {
 
+// Runs `section` under `lock` `times` times on each of `threads` threads,
+// and joins them.
+template <typename Section>
+void RunContended(SpinLock& lock, int threads, int times, Section section) {
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&] {
+      for (int i = 0; i < times; ++i) {
+        std::lock_guard<SpinLock> guard(lock);
+        section();
+      }
+    });
+  }
+  for (std::thread& thread : running) thread.join();
+}
+
 // Threads add to a plain (non-atomic) counter under the lock. A lock that
 // let two in at once loses increments (and ThreadSanitizer reports the race).
 TEST(SpinLockTest, ExcludesContendingThreads) {
@@ -22,16 +38,7 @@ TEST(SpinLockTest, ExcludesContendingThreads) {
   constexpr int kIncrements = 20'000;
   SpinLock lock;
   int64_t counter = 0;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < kIncrements; ++i) {
-        std::lock_guard<SpinLock> guard(lock);
-        ++counter;
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  RunContended(lock, kThreads, kIncrements, [&] { ++counter; });
   EXPECT_EQ(counter, int64_t{kThreads} * kIncrements);
 }
 
@@ -44,21 +51,14 @@ TEST(SpinLockTest, WaitersThatYieldStillGetInOneAtATime) {
   int inside = 0;
   int most_inside = 0;
   int64_t entries = 0;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int round = 0; round < kRounds; ++round) {
-        std::lock_guard<SpinLock> guard(lock);
-        ++inside;
-        if (inside > most_inside) most_inside = inside;
-        ++entries;
-        // Work long enough for waiters to exhaust their spins.
-        for (int spin = 0; spin < 500; ++spin) std::this_thread::yield();
-        --inside;
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  RunContended(lock, kThreads, kRounds, [&] {
+    ++inside;
+    if (inside > most_inside) most_inside = inside;
+    ++entries;
+    // Work long enough for waiters to exhaust their spins.
+    for (int spin = 0; spin < 500; ++spin) std::this_thread::yield();
+    --inside;
+  });
   EXPECT_EQ(most_inside, 1);
   EXPECT_EQ(entries, int64_t{kThreads} * kRounds);
 }
