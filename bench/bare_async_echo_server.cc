@@ -3,9 +3,9 @@
 // bare_async_echo_server: the ceiling of gRPC's other C++ API. A bare async
 // (completion-queue) server for sluice.v1.Inference that answers exactly as
 // bare_echo_server does (bench/bare_common.h): Stream and Infer echo, Generate
-// streams a blob copied from memory and Ingest counts. One completion queue per CPU
-// it may run on, each drained by one thread; every call is a state machine driven
-// by tagged events on its queue.
+// streams a blob copied from memory and Ingest summarizes readings as the `sensors`
+// model does. One completion queue per CPU it may run on, each drained by one
+// thread; every call is a state machine driven by tagged events on its queue.
 
 #include <pthread.h>
 #include <sched.h>
@@ -24,7 +24,6 @@
 #include <utility>
 #include <vector>
 
-#include <absl/strings/str_cat.h>
 #include <absl/synchronization/mutex.h>
 #include <grpcpp/grpcpp.h>
 
@@ -250,7 +249,8 @@ class GenerateCall final : public Call {
   int built_ = 0;                         // The built chunk not yet written.
 };
 
-// Ingest: counts the readings and their bytes, and answers once at half-close.
+// Ingest: summarizes the readings as the `sensors` model does (IngestAnswer), and
+// answers once at half-close.
 class IngestCall final : public Call {
  public:
   IngestCall(Service& service, grpc::ServerCompletionQueue& cq) : Call(service, cq) {
@@ -266,20 +266,11 @@ class IngestCall final : public Call {
         return;
       case Tag::kRead:
         if (ok) {
-          if (count_ == 0) {
-            response_.set_stream_id(request_.stream_id());
-            response_.set_model(request_.model());
-          }
-          ++count_;
-          bytes_ += request_.payload().size();
-          response_.set_request_sequence(request_.sequence());
+          answer_.Add(request_, response_);
           reader_.Read(&request_, &read_);
           return;
         }
-        response_.set_sequence(1);
-        (*response_.mutable_parameters())["count"] = absl::StrCat(count_);
-        (*response_.mutable_parameters())["size_bytes"] = absl::StrCat(bytes_);
-        response_.set_final(true);
+        answer_.Finish(response_);
         reader_.Finish(response_, grpc::Status::OK, &finish_);
         return;
       case Tag::kWrite:
@@ -293,8 +284,7 @@ class IngestCall final : public Call {
   grpc::ServerAsyncReader<InferResponse, InferRequest> reader_{&context_};
   InferRequest request_;
   InferResponse response_;
-  uint64_t count_ = 0;
-  uint64_t bytes_ = 0;
+  IngestAnswer answer_;
 };
 
 // Drains `cq` until it is shut down.

@@ -163,4 +163,27 @@ sigset_t BlockStopSignals() {
   return stop_signals;
 }
 
+void IngestAnswer::Add(const InferRequest& request, InferResponse& response) {
+  if (received_ == 0) {
+    response.set_stream_id(request.stream_id());
+    response.set_model(request.model());
+  }
+  ++received_;
+  bytes_ += request.payload().size();
+  if (!tally_.Add(request.payload()).ok()) ++rejected_;
+  response.set_request_sequence(request.sequence());
+}
+
+void IngestAnswer::Finish(InferResponse& response) const {
+  response.set_sequence(1);
+  tally_.AppendSummaries(response.mutable_payload());
+  auto& parameters = *response.mutable_parameters();
+  parameters["content_type"] = "application/x-ndjson";
+  parameters["count"] = absl::StrCat(received_);
+  parameters["size_bytes"] = absl::StrCat(bytes_);
+  parameters["sensors"] = absl::StrCat(tally_.sensors());
+  if (rejected_ != 0) parameters["rejected"] = absl::StrCat(rejected_);
+  response.set_final(true);
+}
+
 }  // namespace sluice::bench

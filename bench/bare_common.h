@@ -2,7 +2,8 @@
 //
 // What the two bare gRPC servers (bare_echo_server on the callback API,
 // bare_async_echo_server on the async API) answer, so that both serve exactly the
-// same bytes: the echo of a request, and the chunks of a Generate blob.
+// same bytes: the echo of a request, the chunks of a Generate blob, and the answer
+// to an Ingest call.
 
 #pragma once
 
@@ -15,6 +16,7 @@
 
 #include <absl/status/status.h>
 
+#include "engine/models/sensor_tally.h"
 #include "sluice/v1/inference.pb.h"
 
 namespace sluice::bench {
@@ -70,6 +72,27 @@ class BlobChunks {
   uint64_t total_chunks_ = 0;
   uint64_t next_chunk_ = 0;  // The next to build.
   std::unique_ptr<EVP_MD_CTX, FreeDigest> hash_;
+};
+
+// The answer to one Ingest call: each reading is parsed and added to its sensor's
+// summary by the `sensors` model's own code (SensorTally), so that the bare server
+// does the application work sluiced's model does, and the benchmark compares what
+// the engine adds; at half-close the summaries, as the model's answer carries them,
+// with "count" (readings received) and "size_bytes" (their payload bytes). A
+// reading that does not parse is counted in "rejected" and the call goes on. Owned
+// by one call and used by one thread at a time.
+class IngestAnswer {
+ public:
+  // Takes one reading; `response` is the call's answer, sent at half-close.
+  void Add(const ::sluice::v1::InferRequest& request, ::sluice::v1::InferResponse& response);
+  // Completes `response` once the client has half-closed.
+  void Finish(::sluice::v1::InferResponse& response) const;
+
+ private:
+  ::sluice::models::SensorTally tally_;
+  uint64_t received_ = 0;
+  uint64_t bytes_ = 0;
+  uint64_t rejected_ = 0;
 };
 
 }  // namespace sluice::bench

@@ -3,8 +3,8 @@
 // bare_echo_server: the transport's ceiling. A bare gRPC callback-API server for
 // sluice.v1.Inference with no actors, no metrics and only the queueing gRPC forces on
 // us (one write in flight): Stream and Infer echo, Generate streams a blob copied from
-// memory and Ingest counts. sluice_stream_bench reports how much of that ceiling
-// sluiced keeps.
+// memory and Ingest summarizes readings as the `sensors` model does. sluice_stream_bench reports
+// how much of that ceiling sluiced keeps.
 //
 // With --handoff, Infer answers on a thread of its own pool instead of the gRPC
 // callback thread: the ceiling of any server whose handlers never run on gRPC's
@@ -27,7 +27,6 @@
 
 #include <absl/base/thread_annotations.h>
 #include <absl/status/status.h>
-#include <absl/strings/str_cat.h>
 #include <absl/synchronization/mutex.h>
 #include <grpcpp/grpcpp.h>
 #include <boost/asio/post.hpp>
@@ -248,26 +247,20 @@ class BlobWriteReactor final : public grpc::ServerWriteReactor<InferResponse> {
   bool write_failed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-// One Ingest call: counts the requests and their payload bytes and answers once, at
-// the client's half-close, with "count" and "size_bytes". gRPC owns the reactor
-// (deleted in OnDone). One read is always in flight until the last, so the
-// reactions never overlap.
-class CountReadReactor final : public grpc::ServerReadReactor<InferRequest> {
+// One Ingest call: each reading goes to IngestAnswer (bare_common.h), which parses
+// and summarizes it as the `sensors` model does, and the answer goes at the
+// client's half-close. gRPC owns the reactor (deleted in OnDone). One read is
+// always in flight until the last, so the reactions never overlap.
+class IngestReadReactor final : public grpc::ServerReadReactor<InferRequest> {
  public:
-  CountReadReactor(grpc::CallbackServerContext* context, InferResponse* response)
+  IngestReadReactor(grpc::CallbackServerContext* context, InferResponse* response)
       : context_(context), response_(response) {
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (ok) {
-      if (count_ == 0) {
-        response_->set_stream_id(request_.stream_id());
-        response_->set_model(request_.model());
-      }
-      ++count_;
-      bytes_ += request_.payload().size();
-      response_->set_request_sequence(request_.sequence());
+      answer_.Add(request_, *response_);
       StartRead(&request_);
       return;
     }
@@ -275,10 +268,7 @@ class CountReadReactor final : public grpc::ServerReadReactor<InferRequest> {
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
       return;
     }
-    response_->set_sequence(1);
-    (*response_->mutable_parameters())["count"] = absl::StrCat(count_);
-    (*response_->mutable_parameters())["size_bytes"] = absl::StrCat(bytes_);
-    response_->set_final(true);
+    answer_.Finish(*response_);
     Finish(grpc::Status::OK);
   }
 
@@ -290,8 +280,7 @@ class CountReadReactor final : public grpc::ServerReadReactor<InferRequest> {
   grpc::CallbackServerContext* const context_;
   InferResponse* const response_;  // gRPC's, sent by Finish.
   InferRequest request_;           // Target of the one read in flight.
-  uint64_t count_ = 0;
-  uint64_t bytes_ = 0;
+  IngestAnswer answer_;
 };
 
 // Answers one Infer call: the echo of `request`, then Finish.
@@ -344,7 +333,7 @@ class BareEchoService final : public ::sluice::v1::Inference::CallbackService {
 
   grpc::ServerReadReactor<InferRequest>* Ingest(grpc::CallbackServerContext* context,
                                                 InferResponse* response) override {
-    return new CountReadReactor(context, response);  // Deleted by its own OnDone().
+    return new IngestReadReactor(context, response);  // Deleted by its own OnDone().
   }
 
  private:

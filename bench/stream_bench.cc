@@ -343,8 +343,8 @@ int Run(int argc, char** argv) {
   servers[0].description = absl::StrCat(
       flags.bare_target.empty() ? "bare_echo_server" : "running at " + flags.bare_target,
       ": the transport's ceiling, gRPC callback API: Stream and Infer echo; Generate copies "
-      "each chunk from a pre-generated buffer and SHA-256-hashes it as blob does; Ingest only "
-      "counts readings (sensors parses and aggregates each one)");
+      "each chunk from a pre-generated buffer and SHA-256-hashes it as blob does; Ingest parses "
+      "and summarizes each reading with the sensors model's own code");
   servers[0].path = flags.bare_path;
   servers[0].args = {"--listen", "127.0.0.1:0"};
   servers[0].models = {"echo", "echo", "blob", "sensors"};  // Ignored, but sent alike.
