@@ -9,9 +9,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <latch>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -287,6 +289,47 @@ TEST(ActorTest, YieldTurnGivesTheThreadToOthers) {
   pool.Join();
   ASSERT_EQ(log.order.size(), 20u);
   for (size_t i = 1; i < log.order.size(); ++i) EXPECT_NE(log.order[i], log.order[i - 1]) << i;
+}
+
+// On a pool of several threads, the rest of a yielded turn is deferred (it
+// wakes no other thread), and still runs behind the work that was already
+// waiting, not ahead of it: here the pool's other thread is held, and a task
+// queued before the yield runs between the actor's two messages.
+TEST(ActorTest, YieldedTurnWaitsBehindQueuedWorkOnAManyThreadPool) {
+  AsioScheduler pool(2);
+  std::mutex mu;
+  std::vector<std::string> order;
+  const auto record = [&](std::string event) {
+    std::lock_guard<std::mutex> lock(mu);
+    order.push_back(std::move(event));
+  };
+  struct Yielder final : Actor<int> {
+    Yielder(Executor e, std::function<void(std::string)> record)
+        : Actor(e, 64), record_(std::move(record)) {}
+    void Receive(int& message) override {
+      record_("actor " + std::to_string(message));
+      YieldTurn();
+    }
+    std::function<void(std::string)> record_;
+  };
+  auto actor = std::make_shared<Yielder>(pool.executor(), record);
+  Notification release_first, release_second, second_held;
+  boost::asio::post(pool.executor(), [&] { release_first.WaitForNotification(); });
+  boost::asio::post(pool.executor(), [&] {
+    second_held.Notify();
+    release_second.WaitForNotification();
+  });
+  second_held.WaitForNotification();  // Both threads are held now.
+  actor->Send(1);
+  actor->Send(2);
+  boost::asio::post(pool.executor(), [&] { record("task"); });
+  release_second.Notify();  // One thread: the actor's turn, the task, the turn's rest.
+  Notification all_ran;
+  boost::asio::post(pool.executor(), [&] { all_ran.Notify(); });
+  all_ran.WaitForNotification();
+  release_first.Notify();
+  pool.Join();
+  EXPECT_EQ(order, (std::vector<std::string>{"actor 1", "task", "actor 2"}));
 }
 
 // AfterBatch() runs once per batch a turn handles, after its last message:
