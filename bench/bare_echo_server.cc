@@ -3,8 +3,8 @@
 // bare_echo_server: the transport's ceiling. A bare gRPC callback-API server for
 // sluice.v1.Inference with no actors, no metrics and only the queueing gRPC forces on
 // us (one write in flight): Stream and Infer echo, Generate streams a blob copied from
-// memory and Ingest summarizes readings as the `sensors` model does. sluice_stream_bench reports
-// how much of that ceiling sluiced keeps.
+// memory and Ingest summarizes readings as the `sensors` model does.
+// sluice_stream_bench reports how much of that ceiling sluiced keeps.
 //
 // With --handoff, Infer answers on a thread of its own pool instead of the gRPC
 // callback thread: the ceiling of any server whose handlers never run on gRPC's
