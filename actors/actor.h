@@ -257,7 +257,7 @@ class Actor : public std::enable_shared_from_this<Actor<Msg>> {
       yield_requested_ = false;
       if (!mailbox_.EndTurn(consumed)) break;  // Idle: the next push wakes us.
       // Yielded or budget spent (fairness), or a counted message not yet
-      // visible: post the rest.
+      // visible: queue the rest (ScheduleRest).
       if (yielded || budget <= 0 || consumed == 0) {
         ScheduleRest();
         break;
