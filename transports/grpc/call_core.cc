@@ -81,6 +81,16 @@ void EchoTestMetadata(grpc::CallbackServerContext& context, const KnownMetadata&
   }
 }
 
+// The call's one request, swapped into a buffer. gRPC hands it as const,
+// but it is a message of the call's own that gRPC never reads again once the
+// method has returned; it is swapped out instead of copied (and gRPC frees
+// whatever a reused buffer held).
+actors::RequestPtr TakeRequest(const v1::InferRequest& request) {
+  actors::RequestPtr buffer = actors::RequestBufferCache::Take();
+  buffer->message.Swap(const_cast<v1::InferRequest*>(&request));
+  return buffer;
+}
+
 }  // namespace
 
 CallCore::CallCore(grpc::CallbackServerContext* context,
@@ -171,16 +181,6 @@ void CallCore::ReadDone(bool ok) {
   read.ok = ok;
   if (ok) read.request = std::move(read_buffer_);  // The actor's from here on.
   Deliver(std::move(read));
-}
-
-actors::RequestPtr CallCore::TakeRequest(const v1::InferRequest& request) {
-  actors::RequestPtr buffer = actors::RequestBufferCache::Take();
-  // gRPC hands the call's request as const, but it is a message of the
-  // call's own that gRPC never reads again once the method has returned;
-  // it is swapped out instead of copied (and gRPC frees whatever a reused
-  // buffer held).
-  buffer->message.Swap(const_cast<v1::InferRequest*>(&request));
-  return buffer;
 }
 
 void CallCore::ReadRequest(const v1::InferRequest& request) {

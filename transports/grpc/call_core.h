@@ -50,8 +50,6 @@ class CallCore {
   void ReadRequest(const v1::InferRequest& request);
 
  private:
-  // The call's one request, swapped into a buffer (ReadRequest).
-  actors::RequestPtr TakeRequest(const v1::InferRequest& request);
   void Deliver(actors::StreamMessage message);
   bool DeadlinePassed() const;
 
