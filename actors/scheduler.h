@@ -16,11 +16,15 @@ enum class ThreadPolicy {
   /// SCHED_OTHER, the default of every thread.
   kNormal,
   /// SCHED_BATCH: a pool thread woken by a running thread does not preempt
-  /// it; it runs when that thread blocks, on another idle core, or at the end
-  /// of a time slice. A gRPC callback thread that wakes an actor therefore
-  /// finishes the completions it has before the pool runs, and the actor
-  /// drains them in one turn: fewer context switches per message where a
-  /// core is shared. On an idle core a woken thread runs at once, as before.
+  /// it on wake-up; it runs when that thread blocks, on another idle core, or
+  /// at the end of a time slice. A gRPC callback thread that wakes an actor
+  /// therefore usually finishes the completions it has before the pool runs,
+  /// and the actor drains them in one turn: fewer context switches per
+  /// message where a core is shared. On an idle core a woken thread runs at
+  /// once, as before. Under EEVDF (Linux 6.6 and later) a running thread
+  /// past its time slice is rescheduled at the next wake-up on its core, so
+  /// the woken thread can still run first (docs/benchmarks.md, "What decides
+  /// ingest x1's mode").
   kBatch,
 };
 

@@ -92,10 +92,12 @@ struct EngineOptions {
   uint32_t model_threads = 0;
   /// Run the engine's pool threads (stream, model and per-model pools) under
   /// Linux's SCHED_BATCH policy, so a pool thread woken by a gRPC callback
-  /// thread does not preempt it: the gRPC thread finishes its completions and
-  /// the pool then handles them in one turn. Fewer context switches per
-  /// message on a shared core; see docs/benchmarks.md. A thread whose policy
-  /// the kernel refuses keeps SCHED_OTHER (a warning on stderr).
+  /// thread does not preempt it on wake-up: the gRPC thread usually finishes
+  /// its completions and the pool then handles them in one turn. Fewer
+  /// context switches per message on a shared core. Under EEVDF (Linux 6.6
+  /// and later) a gRPC thread past its time slice can still be switched out
+  /// at the wake-up; see docs/benchmarks.md. A thread whose policy the kernel
+  /// refuses keeps SCHED_OTHER (a warning on stderr).
   bool batch_scheduling = true;
   /// Messages an actor handles before yielding its thread (fairness).
   /// Live, for new streams.
