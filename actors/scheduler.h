@@ -21,10 +21,9 @@ enum class ThreadPolicy {
   /// therefore usually finishes the completions it has before the pool runs,
   /// and the actor drains them in one turn: fewer context switches per
   /// message where a core is shared. On an idle core a woken thread runs at
-  /// once, as before. Under EEVDF (Linux 6.6 and later) a running thread
-  /// past its time slice is rescheduled at the next wake-up on its core, so
-  /// the woken thread can still run first (docs/benchmarks.md, "What decides
-  /// ingest x1's mode").
+  /// once, as before. Under EEVDF (Linux 6.6 and later) the woken thread can
+  /// still run first when the running one is past its time slice (seen on
+  /// 6.18: docs/benchmarks.md, "What decides ingest x1's mode").
   kBatch,
 };
 
